@@ -1,1 +1,180 @@
-fn main(){}
+//! The `patrol` command line (contract: `patrol analyze [--jurisdiction 熊本県]`).
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use patrol::analyze::{current_year, Analyzer, Config, Post};
+use patrol::baseline::Baseline;
+use patrol::region::Gazetteer;
+use patrol::{cli, eval, explain};
+
+const USAGE: &str = "\
+patrol — flags posts the police must act on (child sexual harm, suicide)
+
+USAGE:
+  patrol analyze [--jurisdiction 熊本県] [--explain] [--as-of-year YYYY] [--text TEXT [--profile TEXT]]
+      JSON Lines on standard input ({\"id\", \"text\", \"profile\"?, \"site\"?}), one JSON line out per line.
+      --explain prints a human-readable account instead; --text analyses one post given on the command line.
+  patrol eval [--corpus tests/corpus] [--mistakes dev|heldout]
+      Precision/recall/F1 per category and the keyword baseline's, on the labelled corpus.
+  patrol tokens TEXT
+      The morphemes of TEXT as the analyzer sees them (after normalisation).
+  patrol version
+";
+
+struct Args {
+    rest: Vec<String>,
+}
+
+impl Args {
+    fn flag(&mut self, name: &str) -> bool {
+        let before = self.rest.len();
+        self.rest.retain(|a| a != name);
+        before != self.rest.len()
+    }
+
+    fn value(&mut self, name: &str) -> Result<Option<String>, String> {
+        match self.rest.iter().position(|a| a == name) {
+            Some(i) if i + 1 < self.rest.len() => {
+                let v = self.rest.remove(i + 1);
+                self.rest.remove(i);
+                Ok(Some(v))
+            }
+            Some(_) => Err(format!("{name} needs a value")),
+            None => Ok(None),
+        }
+    }
+
+    fn finish(&self) -> Result<(), String> {
+        match self.rest.first() {
+            Some(a) => Err(format!("unexpected argument {a:?}")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn analyzer(args: &mut Args) -> Result<Analyzer, String> {
+    let mut config = Config::default();
+    if let Some(j) = args.value("--jurisdiction")? {
+        config.jurisdiction = j;
+    }
+    if let Some(y) = args.value("--as-of-year")? {
+        config.as_of_year = y
+            .parse()
+            .map_err(|_| format!("--as-of-year: not a year: {y}"))?;
+    }
+    let dictionary = patrol::dictionary::embedded().map_err(|e| format!("dictionary: {e}"))?;
+    Analyzer::new(dictionary, config).map_err(|e| e.to_string())
+}
+
+fn run() -> Result<ExitCode, String> {
+    let mut all: Vec<String> = std::env::args().skip(1).collect();
+    if all.is_empty() || all.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return Ok(if all.is_empty() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    let command = all.remove(0);
+    let mut args = Args { rest: all };
+    match command.as_str() {
+        "analyze" => {
+            let explain_mode = args.flag("--explain");
+            let text = args.value("--text")?;
+            let profile = args.value("--profile")?.unwrap_or_default();
+            let analyzer = analyzer(&mut args)?;
+            args.finish()?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            if let Some(text) = text {
+                let post = Post {
+                    text: &text,
+                    profile: &profile,
+                    site: None,
+                };
+                let id = serde_json::Value::String("cli".into());
+                let rendered = match analyzer.analyze(&post) {
+                    Ok(a) if explain_mode => explain::render(&id, &text, &profile, &a),
+                    Ok(a) => format!("{}\n", cli::analysis_json(id, &a)),
+                    Err(e) => format!(
+                        "{}\n",
+                        serde_json::json!({"id": id, "error": e.to_string()})
+                    ),
+                };
+                out.write_all(rendered.as_bytes())
+                    .map_err(|e| format!("stdout: {e}"))?;
+            } else {
+                let stdin = io::stdin();
+                cli::run_analyze(&analyzer, stdin.lock(), &mut out, explain_mode)
+                    .map_err(|e| format!("I/O error: {e}"))?;
+            }
+            out.flush().map_err(|e| format!("stdout: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "eval" => {
+            let corpus = PathBuf::from(
+                args.value("--corpus")?
+                    .unwrap_or_else(|| "tests/corpus".into()),
+            );
+            let show = args.value("--mistakes")?;
+            let analyzer = analyzer(&mut args)?;
+            args.finish()?;
+            let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+            let baseline = Baseline::new(&gazetteer, &analyzer.config().jurisdiction)?;
+            println!("rule set {}", analyzer.rules().version);
+            for part in ["dev", "heldout"] {
+                let items = eval::load_corpus(&corpus.join(part))?;
+                let ours = eval::predict(&analyzer, &items);
+                let base = eval::predict_baseline(&baseline, &items);
+                let pair = |p: &[eval::Prediction]| {
+                    eval::score(&items.iter().zip(p.iter().cloned()).collect::<Vec<_>>())
+                };
+                let label = if part == "dev" {
+                    "dev (used for rule tuning)"
+                } else {
+                    "heldout (never used for tuning)"
+                };
+                println!("{}", eval::report(label, &pair(&ours), &pair(&base)));
+                if show.as_deref() == Some(part) {
+                    println!("{}", eval::mistakes(&items, &ours));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        "tokens" => {
+            let text = args.rest.join(" ");
+            let analyzer = analyzer(&mut Args { rest: Vec::new() })?;
+            let norm = patrol::normalize::normalize(&text, &analyzer.rules().symbols);
+            println!("normalised: {}", norm.text());
+            for t in analyzer.morphology().analyze(&norm) {
+                println!(
+                    "{}\t{},{},{}\t{}\t{}\t{}",
+                    t.surface, t.pos, t.pos1, t.pos2, t.conj_form, t.base, t.reading
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        "version" => {
+            println!(
+                "patrol {} (as-of year {})",
+                env!("CARGO_PKG_VERSION"),
+                current_year()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("patrol: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

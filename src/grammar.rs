@@ -1,0 +1,269 @@
+//! Modality: what the words after a matched verb say about it.
+//!
+//! 死にたい (desire), 死にたくない (negated), 死にたかった (past), 死のう / 死にます (intent),
+//! 一緒に死にませんか (invitation), 死ね (imperative), 死ぬほど (degree: an idiom), 死にそう
+//! (appearance: hyperbole). The markers themselves are data (`rules/ruleset.toml`, `[modality]`).
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::morph::Morpheme;
+use crate::rules::data::ModalityDef;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Modality {
+    pub negated: bool,
+    pub past: bool,
+    pub desire: bool,
+    pub volitional: bool,
+    pub polite: bool,
+    pub question: bool,
+    pub conditional: bool,
+    pub appearance: bool,
+    pub degree: bool,
+    pub decision: bool,
+    pub hearsay: bool,
+    pub imperative: bool,
+    /// The phrase ends on the plain non-past form (今夜死ぬ。).
+    pub plain_end: bool,
+}
+
+/// Modality constraints a rule can put on a concept (`concept@desire`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModSpec {
+    Any,
+    /// Not negated, not past, not an idiom or hyperbole.
+    Affirm,
+    Desire,
+    Intent,
+    Invite,
+    Imperative,
+    Plain,
+    Negated,
+    Past,
+    Conditional,
+}
+
+impl ModSpec {
+    pub fn parse(s: &str) -> Option<ModSpec> {
+        Some(match s {
+            "any" => ModSpec::Any,
+            "affirm" => ModSpec::Affirm,
+            "desire" => ModSpec::Desire,
+            "intent" => ModSpec::Intent,
+            "invite" => ModSpec::Invite,
+            "imperative" => ModSpec::Imperative,
+            "plain" => ModSpec::Plain,
+            "negated" => ModSpec::Negated,
+            "past" => ModSpec::Past,
+            "conditional" => ModSpec::Conditional,
+            _ => return None,
+        })
+    }
+}
+
+impl Modality {
+    /// Adds what a matched term says about itself (see `rules::Term::modality`).
+    /// Only the forms a term is written in to express intent are taken: a term's own negation
+    /// (生きる意味がない) is part of its meaning, not a negation of it.
+    pub fn merge(&mut self, o: &Modality) {
+        self.desire |= o.desire;
+        self.volitional |= o.volitional;
+        self.polite |= o.polite;
+        self.question |= o.question;
+        self.decision |= o.decision;
+        self.imperative |= o.imperative;
+    }
+
+    fn figurative(&self) -> bool {
+        self.degree || self.appearance || self.hearsay
+    }
+
+    pub fn invite(&self) -> bool {
+        (self.negated && self.question) || (self.volitional && self.question)
+    }
+
+    pub fn satisfies(&self, spec: ModSpec) -> bool {
+        let clean = !self.figurative() && !self.past;
+        match spec {
+            ModSpec::Any => true,
+            ModSpec::Affirm => clean && !self.negated,
+            ModSpec::Desire => clean && self.desire && !self.negated && !self.conditional,
+            ModSpec::Intent => {
+                clean
+                    && !self.negated
+                    && !self.desire
+                    && !self.conditional
+                    && !self.question
+                    && (self.volitional || self.polite || self.decision)
+            }
+            ModSpec::Invite => clean && self.invite(),
+            ModSpec::Imperative => clean && self.imperative && !self.negated,
+            ModSpec::Plain => {
+                clean && self.plain_end && !self.negated && !self.desire && !self.question
+            }
+            ModSpec::Negated => self.negated && !self.invite(),
+            ModSpec::Past => self.past && !self.negated,
+            ModSpec::Conditional => self.conditional && !self.negated,
+        }
+    }
+}
+
+/// Marker sets, compiled from `[modality]`.
+#[derive(Debug)]
+pub struct Grammar {
+    desire: HashSet<String>,
+    negation: HashSet<String>,
+    past: HashSet<String>,
+    volitional: HashSet<String>,
+    polite: HashSet<String>,
+    question: HashSet<String>,
+    conditional: HashSet<String>,
+    appearance: HashSet<String>,
+    degree: HashSet<String>,
+    decision: HashSet<String>,
+    hearsay: HashSet<String>,
+    quote: HashSet<String>,
+    transparent: HashSet<String>,
+}
+
+fn set(v: &[String]) -> HashSet<String> {
+    v.iter().cloned().collect()
+}
+
+/// How far past the verb the phrase is read.
+const LOOKAHEAD: usize = 8;
+
+impl Grammar {
+    pub fn new(def: &ModalityDef) -> Self {
+        Self {
+            desire: set(&def.desire),
+            negation: set(&def.negation),
+            past: set(&def.past),
+            volitional: set(&def.volitional),
+            polite: set(&def.polite),
+            question: set(&def.question),
+            conditional: set(&def.conditional),
+            appearance: set(&def.appearance),
+            degree: set(&def.degree),
+            decision: set(&def.decision),
+            hearsay: set(&def.hearsay),
+            quote: set(&def.quote),
+            transparent: set(&def.transparent),
+        }
+    }
+
+    /// Reads the modality of a phrase ending at `toks[end - 1]` from its last word and what
+    /// follows it. Markers inside a matched phrase are the term's own (`term_modality`).
+    pub fn modality(&self, toks: &[Morpheme], end: usize) -> Modality {
+        let mut m = Modality::default();
+        if let Some(last) = end.checked_sub(1).and_then(|i| toks.get(i)) {
+            if last.conj_form.starts_with("命令") {
+                m.imperative = true;
+            }
+        }
+        let mut i = end;
+        let mut ended = true;
+        let mut quoted = false;
+        while i < toks.len() && i < end + LOOKAHEAD {
+            let t = &toks[i];
+            if self.question.contains(&t.surface) && t.is("記号") {
+                m.question = true;
+                break;
+            }
+            if t.is_boundary() {
+                break;
+            }
+            if quoted {
+                // 死のうと思う is the poster's own intent; 死にたいって言ってた is someone else's.
+                if self.hearsay.contains(&t.base) {
+                    m.hearsay = true;
+                }
+                if t.is("動詞") {
+                    ended = false;
+                    break;
+                }
+                i += 1;
+                continue;
+            }
+            let function_word = matches!(t.pos.as_str(), "助動詞" | "助詞")
+                || t.pos1 == "非自立"
+                || t.pos1 == "接尾"
+                || self.transparent.contains(&t.base);
+            if !function_word {
+                ended = false;
+                break;
+            }
+            if self.quote.contains(&t.base) && t.pos1 == "格助詞" || t.surface == "って" {
+                quoted = true;
+            }
+            self.mark(&mut m, t);
+            i += 1;
+        }
+        let last_pos = end.checked_sub(1).and_then(|j| toks.get(j));
+        m.plain_end = ended
+            && !m.past
+            && !m.polite
+            && !m.volitional
+            && last_pos.is_some_and(|t| t.conj_form.starts_with("基本形"));
+        m
+    }
+
+    /// What a lexicon term's own words say (死にたい: desire; 死のう: volitional).
+    pub fn term_modality(&self, toks: &[Morpheme]) -> Modality {
+        let mut m = Modality::default();
+        for t in toks.iter().skip(1) {
+            self.mark(&mut m, t);
+        }
+        if toks.last().is_some_and(|t| t.conj_form.starts_with("命令")) {
+            m.imperative = true;
+        }
+        m
+    }
+
+    fn mark(&self, m: &mut Modality, t: &Morpheme) {
+        let b = t.base.as_str();
+        let aux = matches!(t.pos.as_str(), "助動詞" | "形容詞" | "動詞")
+            || t.pos1 == "非自立"
+            || t.pos1 == "接尾";
+        let particle = t.is("助詞");
+        if aux && self.desire.contains(b) {
+            m.desire = true;
+        }
+        if (aux || t.pos1 == "非自立") && self.negation.contains(b) {
+            m.negated = true;
+        }
+        let hypothetical = aux && t.conj_form.starts_with("仮定");
+        if hypothetical {
+            m.conditional = true;
+        }
+        if aux && !hypothetical && self.past.contains(b) {
+            m.past = true;
+        }
+        if aux && self.volitional.contains(b) {
+            m.volitional = true;
+        }
+        if aux && self.polite.contains(b) {
+            m.polite = true;
+        }
+        if (aux || t.is("名詞")) && self.appearance.contains(b) {
+            m.appearance = true;
+        }
+        if (particle || t.is("名詞")) && self.degree.contains(b) {
+            m.degree = true;
+        }
+        if self.decision.contains(b) {
+            m.decision = true;
+        }
+        if particle && self.question.contains(b) && t.pos1.contains("終助詞") {
+            m.question = true;
+        }
+        if particle && self.conditional.contains(b) || (aux && self.conditional.contains(b)) {
+            m.conditional = true;
+        }
+        if t.is("記号") && self.question.contains(&t.surface) {
+            m.question = true;
+        }
+    }
+}

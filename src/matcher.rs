@@ -1,0 +1,273 @@
+//! Finds concept hits in a tokenized text: by base form, by reading and by surface, aligned to
+//! morpheme boundaries, plus regular-expression patterns; then applies masks (idioms, parents).
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::grammar::Modality;
+use crate::morph::Morpheme;
+use crate::normalize::{is_kanji, Normalized};
+use crate::rules::{ConceptKind, Cond, RuleSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Text,
+    Profile,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub concept: usize,
+    /// Morpheme range [tok_start, tok_end).
+    pub tok_start: usize,
+    pub tok_end: usize,
+    /// Normalised char range.
+    pub start: usize,
+    pub end: usize,
+    pub source: Source,
+    pub modality: Modality,
+    /// Index of the mask that cancelled this hit, if any.
+    pub masked_by: Option<usize>,
+}
+
+/// A tokenized, normalised text (the post or the profile) and the concept hits found in it.
+#[derive(Debug)]
+pub struct Scan {
+    pub source: Source,
+    pub norm: Normalized,
+    pub toks: Vec<Morpheme>,
+    pub hits: Vec<Hit>,
+}
+
+/// A stream of folded keys with the byte position where each morpheme starts and ends.
+struct Stream {
+    text: String,
+    starts: Vec<usize>,
+    ends: Vec<usize>,
+}
+
+impl Stream {
+    fn new(toks: &[Morpheme], key: impl Fn(&Morpheme) -> &str) -> Stream {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(toks.len());
+        let mut ends = Vec::with_capacity(toks.len());
+        for t in toks {
+            starts.push(text.len());
+            text.push_str(key(t));
+            ends.push(text.len());
+        }
+        Stream { text, starts, ends }
+    }
+
+    /// The morpheme starting exactly at byte `pos`. Several empty keys may share a position;
+    /// the first one is taken.
+    fn token_starting_at(&self, pos: usize) -> Option<usize> {
+        let i = self.starts.partition_point(|&s| s < pos);
+        (i < self.starts.len() && self.starts[i] == pos).then_some(i)
+    }
+
+    /// The morpheme ending exactly at byte `pos`, or the one containing it.
+    fn token_ending_at(&self, pos: usize) -> (usize, bool) {
+        let i = self.ends.partition_point(|&e| e < pos);
+        let i = i.min(self.ends.len().saturating_sub(1));
+        (i, self.ends.get(i) == Some(&pos))
+    }
+}
+
+pub fn scan(
+    rules: &RuleSet,
+    norm: Normalized,
+    toks: Vec<Morpheme>,
+    source: Source,
+    as_of_year: i32,
+) -> Scan {
+    let mut hits = Vec::new();
+    let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+    let mut push = |term: Option<usize>,
+                    concept: usize,
+                    a: usize,
+                    b: usize,
+                    hits: &mut Vec<Hit>,
+                    toks: &[Morpheme]| {
+        if b <= a || !seen.insert((concept, a, b)) {
+            return;
+        }
+        let mut modality = rules.grammar.modality(toks, b);
+        if let Some(t) = term {
+            modality.merge(&rules.terms[t].modality);
+        }
+        hits.push(Hit {
+            concept,
+            tok_start: a,
+            tok_end: b,
+            start: toks[a].start,
+            end: toks[b - 1].end,
+            source,
+            modality,
+            masked_by: None,
+        });
+    };
+
+    if !toks.is_empty() {
+        // Base forms: inflections meet their dictionary form (死にます → 死ぬ).
+        for i in 0..toks.len() {
+            if let Some(cands) = rules.base_index.get(&toks[i].key_base) {
+                for &ti in cands {
+                    let term = &rules.terms[ti];
+                    let n = term.bases.len();
+                    if i + n <= toks.len()
+                        && term
+                            .bases
+                            .iter()
+                            .zip(&toks[i..i + n])
+                            .all(|(b, t)| *b == t.key_base)
+                    {
+                        push(Some(ti), term.concept, i, i + n, &mut hits, &toks);
+                    }
+                }
+            }
+        }
+        // Readings: 氏にたい, しにたい, シニタイ meet 死にたい.
+        if let Some(ac) = &rules.reading_ac {
+            let stream = Stream::new(&toks, |t| t.key_reading.as_str());
+            for m in ac.find_overlapping_iter(&stream.text) {
+                let Some(a) = stream.token_starting_at(m.start()) else {
+                    continue;
+                };
+                let (b, exact) = stream.token_ending_at(m.end());
+                // A reading match stands for a spelling the term does not have (しにたい, 氏にたい):
+                // all-kanji spans are other words that sound alike (橋 キョウ ≠ 今日).
+                let respelled = toks[a..=b].iter().any(|t| !t.surface.chars().any(is_kanji));
+                if exact && respelled {
+                    let ti = rules.reading_terms[m.pattern().as_usize()];
+                    push(
+                        Some(ti),
+                        rules.terms[ti].concept,
+                        a,
+                        b + 1,
+                        &mut hits,
+                        &toks,
+                    );
+                }
+            }
+        }
+        // Surfaces: slang the dictionary does not know (ホ別, jk, 円募).
+        if let Some(ac) = &rules.surface_ac {
+            let stream = Stream::new(&toks, |t| t.key_surface.as_str());
+            for m in ac.find_overlapping_iter(&stream.text) {
+                let Some(a) = stream.token_starting_at(m.start()) else {
+                    continue;
+                };
+                let (b, exact) = stream.token_ending_at(m.end());
+                if exact || !toks[b].known {
+                    let ti = rules.surface_terms[m.pattern().as_usize()];
+                    push(
+                        Some(ti),
+                        rules.terms[ti].concept,
+                        a,
+                        b + 1,
+                        &mut hits,
+                        &toks,
+                    );
+                }
+            }
+        }
+        // Patterns over the normalised text (ages, grades, dates, amounts).
+        for p in &rules.patterns {
+            for caps in p.regex.captures_iter(norm.text()) {
+                let Some(whole) = caps.get(0) else { continue };
+                if whole.as_str().is_empty() {
+                    continue;
+                }
+                let kind = rules.concepts[p.concept].kind;
+                if kind != ConceptKind::Plain {
+                    let n = caps.name("n").and_then(|n| n.as_str().parse::<i32>().ok());
+                    if !n.is_some_and(|n| judged_minor(kind, n, as_of_year)) {
+                        continue;
+                    }
+                }
+                let (cs, ce) = (
+                    norm.char_at_byte(whole.start()),
+                    norm.char_at_byte(whole.end()),
+                );
+                let ce = if whole.end() >= norm.text().len() {
+                    norm.char_len()
+                } else {
+                    ce
+                };
+                let a = toks.partition_point(|t| t.end <= cs);
+                let b = toks.partition_point(|t| t.start < ce);
+                if a < b {
+                    push(None, p.concept, a, b, &mut hits, &toks);
+                }
+            }
+        }
+    }
+    apply_masks(rules, &mut hits);
+    Scan {
+        source,
+        norm,
+        toks,
+        hits,
+    }
+}
+
+/// Ages and birth years: 児童 is under 18 (児童福祉法 §4). A birth year counts by school year:
+/// those born from April of (as_of − 18) are still in high school.
+fn judged_minor(kind: ConceptKind, n: i32, as_of_year: i32) -> bool {
+    match kind {
+        ConceptKind::Plain => true,
+        ConceptKind::Age => (6..18).contains(&n),
+        ConceptKind::BirthYear => {
+            let year = if n < 100 { 2000 + n } else { n };
+            year >= as_of_year - 18 && year <= as_of_year - 6
+        }
+    }
+}
+
+fn apply_masks(rules: &RuleSet, hits: &mut [Hit]) {
+    for (mi, mask) in rules.masks.iter().enumerate() {
+        let maskers: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| h.masked_by.is_none() && mask.by.contains(&h.concept))
+            .map(|h| (h.tok_start, h.tok_end))
+            .collect();
+        if maskers.is_empty() {
+            continue;
+        }
+        for h in hits.iter_mut() {
+            if h.masked_by.is_some() || !mask.targets.contains(&h.concept) {
+                continue;
+            }
+            let hit = maskers.iter().any(|&(ms, me)| {
+                let overlap = h.tok_start < me && ms < h.tok_end;
+                let after =
+                    h.tok_start >= me && h.tok_start < me + mask.after + 1 && mask.after > 0;
+                let before = h.tok_end <= ms && h.tok_end + mask.before + 1 > ms && mask.before > 0;
+                overlap || after || before
+            });
+            if hit {
+                h.masked_by = Some(mi);
+            }
+        }
+    }
+}
+
+/// The live hits of `scan` satisfying a condition.
+pub fn satisfying<'a>(scan: &'a Scan, cond: &'a Cond) -> impl Iterator<Item = &'a Hit> + 'a {
+    scan.hits.iter().filter(move |h| {
+        h.masked_by.is_none()
+            && cond
+                .iter()
+                .any(|r| r.concept == h.concept && h.modality.satisfies(r.spec))
+    })
+}
+
+/// Masked hits of `scan` that would have satisfied a condition (for `--explain`).
+pub fn masked<'a>(scan: &'a Scan, cond: &'a Cond) -> impl Iterator<Item = &'a Hit> + 'a {
+    scan.hits
+        .iter()
+        .filter(move |h| h.masked_by.is_some() && cond.iter().any(|r| r.concept == h.concept))
+}

@@ -1,0 +1,468 @@
+//! Normalisation of hostile, obfuscated post text, keeping a map back to the original.
+//!
+//! Posts that solicit children or announce a suicide are often written to slip past filters
+//! (「Ｊ Ｋ」「え ん こ う」「ホ.別」「ｼﾆﾀｲ」「死にたーーい」). The analyzer works on a normalised
+//! copy, but evidence highlights must point into what the officer sees, so every normalised
+//! character remembers the span of original characters it came from.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A normalised text and, for each of its characters, the original character span it stands for.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    text: String,
+    /// For each normalised char: [start, end) in original *char* offsets.
+    source: Vec<(usize, usize)>,
+    /// Byte offset of each normalised char, plus the total length at the end.
+    byte_starts: Vec<usize>,
+    original_chars: usize,
+}
+
+impl Normalized {
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn char_len(&self) -> usize {
+        self.source.len()
+    }
+
+    /// Length of the original text in characters.
+    pub fn original_char_len(&self) -> usize {
+        self.original_chars
+    }
+
+    /// Char index in the normalised text of a byte offset (as lindera reports tokens).
+    pub fn char_at_byte(&self, byte: usize) -> usize {
+        match self.byte_starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset of a normalised char index.
+    pub fn byte_at_char(&self, ch: usize) -> usize {
+        self.byte_starts.get(ch).copied().unwrap_or(self.text.len())
+    }
+
+    /// Original char span covering normalised chars [start, end).
+    pub fn source_span(&self, start: usize, end: usize) -> (usize, usize) {
+        if self.source.is_empty() || start >= end {
+            let at = self
+                .source
+                .get(start)
+                .map(|s| s.0)
+                .unwrap_or(self.original_chars);
+            return (at, at);
+        }
+        let last = end.min(self.source.len()) - 1;
+        let first = start.min(last);
+        (self.source[first].0, self.source[last].1)
+    }
+}
+
+/// Replacement words for emoji and symbols that posts use as words (🍓 = 苺 = ¥15,000, 💰 = 金).
+#[derive(Debug, Clone, Default)]
+pub struct SymbolTable {
+    map: HashMap<char, String>,
+}
+
+impl SymbolTable {
+    pub fn new(entries: impl IntoIterator<Item = (char, String)>) -> Self {
+        Self {
+            map: entries.into_iter().collect(),
+        }
+    }
+}
+
+/// Characters removed outright: zero-width and bidi controls hide keywords from substring filters.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}' | '\u{3099}' | '\u{309A}' | '\u{FF9E}' | '\u{FF9F}'
+    )
+}
+
+pub fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | 'ー' | 'ゝ' | 'ゞ' | 'ヽ' | 'ヾ')
+}
+
+pub fn is_kanji(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '々' | '〆' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// A character that can be part of a word an evader splits apart.
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || is_kana(c) || is_kanji(c)
+}
+
+/// Separators inserted between the letters of a word to evade filters.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '.' | '・' | '*' | '_' | '/' | '-' | '|' | ',' | '･' | '′' | '\'' | '`' | '^'
+    )
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '‐'
+            | '‑'
+            | '‒'
+            | '–'
+            | '—'
+            | '―'
+            | '−'
+            | '─'
+            | '━'
+            | 'ｰ'
+            | '〜'
+            | '~'
+            | '∼'
+            | '～'
+            | '〰'
+    )
+}
+
+/// Small vowel kana used to stretch a syllable (たぁ, しぃ), with the vowel each extends.
+fn small_vowel(c: char) -> Option<char> {
+    match c {
+        'ぁ' | 'ァ' => Some('a'),
+        'ぃ' | 'ィ' => Some('i'),
+        'ぅ' | 'ゥ' => Some('u'),
+        'ぇ' | 'ェ' => Some('e'),
+        'ぉ' | 'ォ' => Some('o'),
+        _ => None,
+    }
+}
+
+/// The vowel a kana syllable ends in, for the common rows.
+fn kana_vowel(c: char) -> Option<char> {
+    let h = to_hiragana(c);
+    const ROWS: [(&str, char); 5] = [
+        ("あかがさざただなはばぱまやらわゃ", 'a'),
+        ("いきぎしじちぢにひびぴみり", 'i'),
+        ("うくぐすずつづぬふぶぷむゆるゅ", 'u'),
+        ("えけげせぜてでねへべぺめれ", 'e'),
+        ("おこごそぞとどのほぼぽもよろをょ", 'o'),
+    ];
+    ROWS.iter()
+        .find(|(row, _)| row.contains(h))
+        .map(|(_, v)| *v)
+}
+
+pub fn to_hiragana(c: char) -> char {
+    if ('\u{30A1}'..='\u{30F6}').contains(&c) {
+        char::from_u32(c as u32 - 0x60).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+pub fn to_katakana(c: char) -> char {
+    if ('\u{3041}'..='\u{3096}').contains(&c) {
+        char::from_u32(c as u32 + 0x60).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// Key used to compare words regardless of script and stretching: katakana, lower case, no ー.
+pub fn fold_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, 'ー' | '〜' | '-'))
+        .map(|c| to_katakana(c).to_lowercase().next().unwrap_or(c))
+        .collect()
+}
+
+type Buf = Vec<(char, usize, usize)>;
+
+/// Normalises `original` for analysis. Never fails: any text, however hostile, yields a result.
+pub fn normalize(original: &str, symbols: &SymbolTable) -> Normalized {
+    let chars: Vec<char> = original.chars().collect();
+    let buf = width_and_symbols(&chars, symbols);
+    let buf = unify_dashes(buf);
+    let buf = collapse_repeats(buf);
+    let buf = join_split_letters(buf);
+    let buf = hashtags(buf);
+    finish(buf, chars.len())
+}
+
+/// NFKC per grapheme-ish cluster (base + combining marks), symbol words, lower-case ASCII.
+fn width_and_symbols(chars: &[char], symbols: &SymbolTable) -> Buf {
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_invisible(c) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() && (is_combining(chars[j]) || is_invisible(chars[j])) {
+            j += 1;
+        }
+        if let Some(word) = symbols.map.get(&c) {
+            // Surround with nothing: 別🍓 must read 別苺.
+            for w in word.chars() {
+                out.push((w, i, j));
+            }
+        } else {
+            let cluster: String = chars[i..j].iter().filter(|c| !is_invisible(**c)).collect();
+            for n in cluster.nfkc() {
+                let n = if n.is_ascii_uppercase() {
+                    n.to_ascii_lowercase()
+                } else if n == '\u{3000}' {
+                    ' '
+                } else {
+                    n
+                };
+                out.push((n, i, j));
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+/// 〜/～/~ become 〜; dash-like marks after kana become ー (パ－ティ, しにたー), others '-'.
+fn unify_dashes(buf: Buf) -> Buf {
+    let mut out: Buf = Vec::with_capacity(buf.len());
+    for (c, s, e) in buf {
+        let c = if matches!(c, '~' | '∼' | '～' | '〰') {
+            '〜'
+        } else if is_dash(c) && c != '〜' {
+            match out.last() {
+                Some((p, _, _)) if is_kana(*p) => 'ー',
+                _ => '-',
+            }
+        } else {
+            c
+        };
+        out.push((c, s, e));
+    }
+    out
+}
+
+/// Stretching: runs of three or more of the same kana/symbol, repeated ー/〜, and small vowels
+/// that only lengthen the previous syllable (死にたぁぁい) are reduced; digits are never touched.
+fn collapse_repeats(buf: Buf) -> Buf {
+    let mut out: Buf = Vec::with_capacity(buf.len());
+    let mut i = 0;
+    while i < buf.len() {
+        let c = buf[i].0;
+        let mut j = i + 1;
+        while j < buf.len() && buf[j].0 == c {
+            j += 1;
+        }
+        let run = j - i;
+        let collapsible = !c.is_ascii_digit() && !is_kanji(c) && !c.is_whitespace();
+        let keep = if matches!(c, 'ー' | '〜') {
+            1
+        } else if collapsible && run >= 3 {
+            1
+        } else {
+            run
+        };
+        let end = buf[j - 1].2;
+        for k in 0..keep {
+            let (ch, ks, ke) = buf[i + k];
+            let ke = if k + 1 == keep { end.max(ke) } else { ke };
+            out.push((ch, ks, ke));
+        }
+        i = j;
+    }
+    // Small vowels stretching the previous syllable: たぁ → た (attach span to it).
+    let mut res: Buf = Vec::with_capacity(out.len());
+    for (c, s, e) in out {
+        if let (Some(v), Some(last)) = (small_vowel(c), res.last_mut()) {
+            let prev_vowel = kana_vowel(last.0).or(if last.0 == 'ー' { Some(v) } else { None });
+            if prev_vowel == Some(v) {
+                last.2 = last.2.max(e);
+                continue;
+            }
+        }
+        res.push((c, s, e));
+    }
+    res
+}
+
+/// 「え ん こ う」「Ｊ Ｋ」「ホ.別」: separators between single letters are removed.
+fn join_split_letters(buf: Buf) -> Buf {
+    // Segment lengths: for each index, the length of the run of word chars it belongs to.
+    let n = buf.len();
+    let mut seg_len = vec![0usize; n];
+    let mut i = 0;
+    while i < n {
+        if is_word_char(buf[i].0) {
+            let mut j = i;
+            while j < n && is_word_char(buf[j].0) {
+                j += 1;
+            }
+            for l in seg_len.iter_mut().take(j).skip(i) {
+                *l = j - i;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let mut drop = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        if is_separator(buf[i].0) {
+            let mut j = i;
+            while j < n && is_separator(buf[j].0) {
+                j += 1;
+            }
+            let single_before = i > 0 && seg_len[i - 1] == 1 && !buf[i - 1].0.is_ascii_digit();
+            let single_after = j < n && seg_len[j] == 1 && !buf[j].0.is_ascii_digit();
+            if single_before && single_after && j - i <= 3 {
+                for d in drop.iter_mut().take(j).skip(i) {
+                    *d = true;
+                }
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let mut out: Buf = Vec::with_capacity(n);
+    for (k, item) in buf.into_iter().enumerate() {
+        if drop[k] {
+            if let Some(last) = out.last_mut() {
+                last.2 = last.2.max(item.2);
+            }
+        } else {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// #家出少女 #援_募 → the tag's words stand on their own.
+fn hashtags(buf: Buf) -> Buf {
+    let mut out = buf;
+    let mut in_tag = false;
+    for item in out.iter_mut() {
+        match item.0 {
+            '#' => {
+                in_tag = true;
+                item.0 = ' ';
+            }
+            '_' if in_tag => item.0 = ' ',
+            c if c.is_whitespace() => in_tag = false,
+            _ => {}
+        }
+    }
+    out
+}
+
+fn finish(buf: Buf, original_chars: usize) -> Normalized {
+    let mut text = String::with_capacity(buf.len() * 3);
+    let mut source = Vec::with_capacity(buf.len());
+    let mut byte_starts = Vec::with_capacity(buf.len() + 1);
+    for (c, s, e) in buf {
+        byte_starts.push(text.len());
+        text.push(c);
+        source.push((s, e));
+    }
+    Normalized {
+        text,
+        source,
+        byte_starts,
+        original_chars,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        let table = SymbolTable::new([('🍓', "苺".to_string()), ('💰', "金".to_string())]);
+        normalize(s, &table).text().to_string()
+    }
+
+    #[test]
+    fn full_and_half_width_fold() {
+        assert_eq!(norm("ｼﾆﾀｲ"), "シニタイ");
+        assert_eq!(norm("ｶﾞｯｺｳ"), "ガッコウ");
+        assert_eq!(norm("ＪＫ１５歳"), "jk15歳");
+    }
+
+    #[test]
+    fn separators_between_single_letters_are_removed() {
+        assert_eq!(norm("Ｊ Ｋ"), "jk");
+        assert_eq!(norm("え ん こ う"), "えんこう");
+        assert_eq!(norm("ホ.別"), "ホ別");
+        assert_eq!(norm("死・に・た・い"), "死にたい");
+        // Ordinary words separated by spaces stay apart; decimals are untouched.
+        assert_eq!(norm("今日は 晴れ"), "今日は 晴れ");
+        assert_eq!(norm("1.5万"), "1.5万");
+    }
+
+    #[test]
+    fn stretching_is_reduced() {
+        assert_eq!(norm("死にたーーーい"), "死にたーい");
+        assert_eq!(norm("死にたいいいいい"), "死にたい");
+        assert_eq!(norm("しにたぁぁい"), "しにたい");
+        assert_eq!(norm("1000円"), "1000円");
+    }
+
+    #[test]
+    fn symbols_used_as_words() {
+        assert_eq!(norm("別🍓"), "別苺");
+        assert_eq!(norm("㊙"), "秘");
+    }
+
+    #[test]
+    fn hashtags_and_waves() {
+        assert_eq!(norm("#家出少女"), " 家出少女");
+        assert_eq!(norm("ゴ～有"), "ゴ〜有");
+        assert_eq!(norm("パ－ティ"), "パーティ");
+    }
+
+    #[test]
+    fn invisible_characters_are_dropped() {
+        assert_eq!(norm("死\u{200B}に\u{202E}たい"), "死にたい");
+    }
+
+    #[test]
+    fn offsets_point_back_into_the_original() {
+        let table = SymbolTable::default();
+        let original = "今夜 Ｊ Ｋ と会う";
+        let n = normalize(original, &table);
+        let pos = n.text().find("jk").expect("jk");
+        let start = n.char_at_byte(pos);
+        let (s, e) = n.source_span(start, start + 2);
+        let orig: String = original.chars().skip(s).take(e - s).collect();
+        assert_eq!(orig, "Ｊ Ｋ");
+    }
+
+    #[test]
+    fn stretched_span_covers_the_whole_stretch() {
+        let table = SymbolTable::default();
+        let original = "しにたいいいい";
+        let n = normalize(original, &table);
+        assert_eq!(n.text(), "しにたい");
+        assert_eq!(n.source_span(0, 4), (0, 7));
+    }
+
+    #[test]
+    fn fold_key_unifies_scripts() {
+        assert_eq!(fold_key("しにたーい"), "シニタイ");
+        assert_eq!(fold_key("JK"), "jk");
+    }
+}
