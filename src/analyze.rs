@@ -371,7 +371,7 @@ impl Analyzer {
         suppressed.dedup_by(|a, b| a.category == b.category && a.reason == b.reason);
 
         let suicide = flags.iter().any(|f| f.category.is_suicide());
-        let urgency = suicide.then(|| ctx.urgency(&flags));
+        let urgency = suicide.then(|| ctx.urgency(&flags, &places));
         let inquiry = urgency.as_ref().is_some_and(|u| u.inquiry);
         if inquiry {
             for f in flags.iter_mut() {
@@ -533,10 +533,21 @@ impl<'a> Ctx<'a> {
     }
 
     /// 003 §4(1)ア (ア)–(エ); §4(1)イ applies the same to group suicide.
-    fn urgency(&self, flags: &[Flag]) -> Urgency {
+    fn urgency(&self, flags: &[Flag], places: &[Place]) -> Urgency {
         let u = &self.rules.urgency;
         let timing = self.all_any(&u.timing, &[Source::Text]);
-        let specific = self.all_any(&u.specific, &[Source::Text]);
+        let mut specific = self.all_any(&u.specific, &[Source::Text]);
+        // A named place (阿蘇, 球磨川, 熊本駅) is a specific place (イ).
+        for p in places.iter().filter(|p| p.source == Source::Text) {
+            specific.push(Evidence {
+                source: Source::Text,
+                start: p.start,
+                end: p.end,
+                text: self.originals[0].chars().skip(p.start).take(p.end - p.start).collect(),
+                signal: "named_place".to_string(),
+                label: format!("具体的な場所（{}）", p.prefectures.join("/")),
+            });
+        }
         let explicit = self.all_any(&u.explicit, &[Source::Text]);
         let doubt = self.all_any(&u.doubt, &[Source::Text, Source::Profile]);
         let announced = flags

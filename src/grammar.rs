@@ -89,7 +89,13 @@ impl Modality {
         match spec {
             ModSpec::Any => true,
             ModSpec::Affirm => clean && !self.negated,
-            ModSpec::Desire => clean && self.desire && !self.negated && !self.conditional,
+            ModSpec::Desire => {
+                // 死にたい; also 死のうかな (a wavering intent is a hint).
+                clean
+                    && (self.desire || (self.volitional && self.question))
+                    && !self.negated
+                    && !self.conditional
+            }
             ModSpec::Intent => {
                 clean
                     && !self.negated
@@ -172,6 +178,11 @@ impl Grammar {
                 m.question = true;
                 break;
             }
+            if matches!(t.surface.as_str(), "」" | "』" | "”" | "\"") {
+                // 『死にたい』と言った: a quotation, not the poster speaking.
+                m.hearsay = true;
+                break;
+            }
             if t.is_boundary() {
                 break;
             }
@@ -182,6 +193,19 @@ impl Grammar {
                 }
                 if t.is("動詞") {
                     ended = false;
+                    // 死にたいって思ってた / 飛び降りようなんて思ってない: the tense and the
+                    // negation of the verb of thinking apply to the thought.
+                    for f in toks.iter().skip(i + 1).take(LOOKAHEAD) {
+                        if f.is_boundary() || !(f.is("助動詞") || f.is("助詞") || f.pos1 == "非自立") {
+                            break;
+                        }
+                        if self.past.contains(&f.base) && f.is("助動詞") {
+                            m.past = true;
+                        }
+                        if self.negation.contains(&f.base) {
+                            m.negated = true;
+                        }
+                    }
                     break;
                 }
                 i += 1;
@@ -195,7 +219,7 @@ impl Grammar {
                 ended = false;
                 break;
             }
-            if self.quote.contains(&t.base) && t.pos1 == "格助詞" || t.surface == "って" {
+            if self.quote.contains(&t.base) && t.is("助詞") || t.surface == "って" {
                 quoted = true;
             }
             self.mark(&mut m, t);

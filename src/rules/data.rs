@@ -29,9 +29,17 @@ pub struct ConceptDef {
     /// Regular expressions over the normalised text.
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// Match terms by reading too (しにたい → 死にたい). Off for context words, whose kana
+    /// spellings collide with ordinary words (なくなった ≠ 亡くなった).
+    #[serde(default = "yes")]
+    pub reading: bool,
     /// How a pattern's capture `n` is judged: `age` (under 18) or `birth_year` (under 18 this school year).
     #[serde(default)]
     pub kind: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,6 +13,7 @@ use regex::Regex;
 
 use crate::category::Category;
 use crate::grammar::{Grammar, ModSpec, Modality};
+
 use crate::morph::Morphology;
 use crate::normalize::{fold_key, normalize, SymbolTable};
 use data::{ConceptDef, LexiconFile, RuleFile};
@@ -250,7 +251,7 @@ impl RuleSet {
                     base_index.entry(first.clone()).or_default().push(ti);
                 }
                 let reading: String = toks.iter().map(|m| m.key_reading.as_str()).collect();
-                if reading.chars().count() >= MIN_READING_CHARS {
+                if def.reading && reading.chars().count() >= MIN_READING_CHARS {
                     reading_keys.push(reading);
                     reading_terms.push(ti);
                 }
@@ -278,7 +279,7 @@ impl RuleSet {
                     concept: ci,
                     text: t.clone(),
                     bases: Vec::new(),
-                    modality: Modality::default(),
+                    modality: grammar.term_modality(&morph.analyze(&norm)),
                 });
             }
             for p in &def.patterns {
