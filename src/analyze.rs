@@ -291,15 +291,17 @@ impl Analyzer {
                 s.len()
             };
             let bonus = 0.03 * distinct.saturating_sub(rule.all.len().max(1)) as f32;
-            candidates.push(Flag {
-                category: rule.category,
-                label: rule.category.label_ja(),
-                clause: rule.clause.clone(),
-                rule: rule.id.clone(),
-                confidence: (rule.confidence + bonus).min(0.99),
-                evidence,
-                fallback: rule.fallback,
-            });
+            for category in std::iter::once(rule.category).chain(rule.also.iter().copied()) {
+                candidates.push(Flag {
+                    category,
+                    label: category.label_ja(),
+                    clause: rule.clause.clone(),
+                    rule: rule.id.clone(),
+                    confidence: (rule.confidence + bonus).min(0.99),
+                    evidence: evidence.clone(),
+                    fallback: rule.fallback,
+                });
+            }
         }
 
         // Context suppressors: news, prevention campaigns, fiction, parents, jokes.
@@ -522,7 +524,7 @@ impl<'a> Ctx<'a> {
             s.dedup();
             s.len()
         };
-        let minor = !strong.is_empty() || (weak_distinct >= 2 && adult.is_empty());
+        let minor = !strong.is_empty() || (weak_distinct >= 1 && adult.is_empty());
         let mut signals = strong;
         signals.extend(weak);
         ChildJudgement {
@@ -543,7 +545,11 @@ impl<'a> Ctx<'a> {
                 source: Source::Text,
                 start: p.start,
                 end: p.end,
-                text: self.originals[0].chars().skip(p.start).take(p.end - p.start).collect(),
+                text: self.originals[0]
+                    .chars()
+                    .skip(p.start)
+                    .take(p.end - p.start)
+                    .collect(),
                 signal: "named_place".to_string(),
                 label: format!("具体的な場所（{}）", p.prefectures.join("/")),
             });

@@ -196,7 +196,9 @@ impl Grammar {
                     // 死にたいって思ってた / 飛び降りようなんて思ってない: the tense and the
                     // negation of the verb of thinking apply to the thought.
                     for f in toks.iter().skip(i + 1).take(LOOKAHEAD) {
-                        if f.is_boundary() || !(f.is("助動詞") || f.is("助詞") || f.pos1 == "非自立") {
+                        if f.is_boundary()
+                            || !(f.is("助動詞") || f.is("助詞") || f.pos1 == "非自立")
+                        {
                             break;
                         }
                         if self.past.contains(&f.base) && f.is("助動詞") {

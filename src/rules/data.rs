@@ -114,6 +114,10 @@ pub struct RuleDef {
     /// The rule does not fire when one of these holds (recorded as a suppression).
     #[serde(default)]
     pub unless: Vec<String>,
+    /// Further categories the rule implies (a call to die together also announces the poster's
+    /// own suicide).
+    #[serde(default)]
+    pub also: Vec<String>,
     /// Applies only when no other category of the same family (child / suicide) is flagged.
     #[serde(default)]
     pub fallback: bool,

@@ -80,6 +80,7 @@ pub struct Rule {
     pub all: Vec<Cond>,
     pub any: Vec<Cond>,
     pub unless: Vec<Cond>,
+    pub also: Vec<Category>,
     pub fallback: bool,
 }
 
@@ -354,6 +355,11 @@ impl RuleSet {
                 all: conds(&r.all, &ctx)?,
                 any: conds(&r.any, &ctx)?,
                 unless: conds(&r.unless, &ctx)?,
+                also: r
+                    .also
+                    .iter()
+                    .map(|c| category(c, &ctx))
+                    .collect::<Result<_, _>>()?,
                 fallback: r.fallback,
             });
         }
