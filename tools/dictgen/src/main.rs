@@ -23,28 +23,40 @@ use std::time::Instant;
 use lindera_dictionary::builder::DictionaryBuilder;
 use patrol_dict::{EncodeInput, DETAIL_FIELDS};
 
-const USAGE: &str =
-    "usage: patrol-dictgen --src IPADIC_UTF8_DIR --full OUT_DIR --out OUT.pdic [--no-brotli]";
+const USAGE: &str = "usage: patrol-dictgen --src IPADIC_UTF8_DIR --full OUT_DIR --out OUT.pdic [--no-brotli | --brotli-full]
+
+Sizes are reported raw and gzip -9 for every file; brotli (quality 11) for the
+compact container only by default (--brotli-full: for the full dictionary too,
+about a minute more; --no-brotli: none).";
+
+/// Which files get a brotli size.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Brotli {
+    None,
+    Compact,
+    All,
+}
 
 struct Args {
     src: PathBuf,
     full: PathBuf,
     out: PathBuf,
-    brotli: bool,
+    brotli: Brotli,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut src = None;
     let mut full = None;
     let mut out = None;
-    let mut brotli = true;
+    let mut brotli = Brotli::Compact;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--src" => src = it.next().map(PathBuf::from),
             "--full" => full = it.next().map(PathBuf::from),
             "--out" => out = it.next().map(PathBuf::from),
-            "--no-brotli" => brotli = false,
+            "--no-brotli" => brotli = Brotli::None,
+            "--brotli-full" => brotli = Brotli::All,
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -292,7 +304,7 @@ fn mb(n: usize) -> String {
 
 /// Prints raw / gzip -9 / brotli 11 sizes of every full-dictionary file and
 /// of the container, compressing on all cores.
-fn report_sizes(full: &[(&str, Vec<u8>)], compact: &[u8], with_brotli: bool) {
+fn report_sizes(full: &[(&str, Vec<u8>)], compact: &[u8], brotli: Brotli) {
     let mut items: Vec<(String, &[u8])> = full
         .iter()
         .map(|(n, b)| (format!("full/{n}"), b.as_slice()))
@@ -313,8 +325,13 @@ fn report_sizes(full: &[(&str, Vec<u8>)], compact: &[u8], with_brotli: bool) {
                 s.spawn(move || {
                     mine.into_iter()
                         .map(|i| {
-                            let data = items[i].1;
-                            let b = if with_brotli { brotli11(data) } else { 0 };
+                            let (name, data) = (&items[i].0, items[i].1);
+                            let wanted = match brotli {
+                                Brotli::None => false,
+                                Brotli::Compact => !name.starts_with("full/"),
+                                Brotli::All => true,
+                            };
+                            let b = if wanted { brotli11(data) } else { 0 };
                             (i, gzip9(data), b)
                         })
                         .collect::<Vec<_>>()
@@ -346,7 +363,11 @@ fn report_sizes(full: &[(&str, Vec<u8>)], compact: &[u8], with_brotli: bool) {
                 "full (sum of files)",
                 mb(total.0),
                 mb(total.1),
-                if with_brotli { mb(total.2) } else { "-".into() }
+                if brotli == Brotli::All {
+                    mb(total.2)
+                } else {
+                    "-".into()
+                }
             );
         }
         println!(
@@ -354,7 +375,7 @@ fn report_sizes(full: &[(&str, Vec<u8>)], compact: &[u8], with_brotli: bool) {
             name,
             mb(data.len()),
             mb(g),
-            if with_brotli { mb(b) } else { "-".into() }
+            if b > 0 { mb(b) } else { "-".into() }
         );
     }
 }
