@@ -1,0 +1,103 @@
+//! The evaluation over the labelled corpus (`tests/corpus/`), as a test with honest thresholds.
+//!
+//! `dev/` is used while tuning rules; `heldout/` never is, so it tells whether the rules generalise.
+//! Both reports are printed (see them with `cargo test --release --test evaluation -- --nocapture`;
+//! a failing run shows them anyway) beside the naive keyword baseline's figures on the same posts.
+
+#![cfg(feature = "embedded-dictionary")]
+
+use std::path::Path;
+
+use patrol::analyze::{Analyzer, Config};
+use patrol::baseline::Baseline;
+use patrol::eval::{self, Labelled, Prediction, Scores};
+use patrol::region::Gazetteer;
+
+// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. The development
+// part meets the false-alarm target and misses micro-F1 by a hair; the held-out part (written
+// independently and never used for tuning) is well below both — see README "Figures". Until the
+// rules generalise, the asserted thresholds are regression floors just under today's figures,
+// so any rule change that makes things worse fails here. Raise them as the rules improve;
+// never lower them to make a change pass.
+/// Category micro-F1 the development part must keep (target 0.93).
+const MIN_MICRO_F1: f64 = 0.92;
+/// Share of negatives given a category on the development part (target 0.03).
+const MAX_FALSE_ALARM_RATE: f64 = 0.03;
+/// The same for the held-out part (targets 0.93 / 0.03; current floors).
+const HELDOUT_MIN_MICRO_F1: f64 = 0.75;
+const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.085;
+
+struct Part {
+    name: &'static str,
+    title: &'static str,
+    min_micro_f1: f64,
+    max_false_alarm_rate: f64,
+}
+
+const PARTS: [Part; 2] = [
+    Part {
+        name: "dev",
+        title: "dev (used for rule tuning)",
+        min_micro_f1: MIN_MICRO_F1,
+        max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
+    },
+    Part {
+        name: "heldout",
+        title: "heldout (never used for tuning)",
+        min_micro_f1: HELDOUT_MIN_MICRO_F1,
+        max_false_alarm_rate: HELDOUT_MAX_FALSE_ALARM_RATE,
+    },
+];
+
+fn scores(items: &[Labelled], predictions: Vec<Prediction>) -> Scores {
+    let pairs: Vec<(&Labelled, Prediction)> = items.iter().zip(predictions).collect();
+    eval::score(&pairs)
+}
+
+#[test]
+fn evaluation_meets_thresholds() {
+    let dictionary = patrol::dictionary::embedded().expect("embedded dictionary");
+    let analyzer = Analyzer::new(dictionary, Config::default()).expect("analyzer");
+    let gazetteer = Gazetteer::embedded().expect("gazetteer");
+    let baseline =
+        Baseline::new(&gazetteer, &analyzer.config().jurisdiction).expect("keyword baseline");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+
+    println!("rule set {}", analyzer.rules().version);
+    let mut failures = Vec::new();
+    for part in &PARTS {
+        let items = eval::load_corpus(&corpus.join(part.name)).expect("labelled corpus");
+        let ours = scores(&items, eval::predict(&analyzer, &items));
+        let base = scores(&items, eval::predict_baseline(&baseline, &items));
+        println!("{}", eval::report(part.title, &ours, &base));
+
+        let f1 = ours.micro.f1();
+        let far = ours.false_alarm_rate();
+        println!(
+            "{}: micro-F1 {f1:.3} (threshold ≥ {:.2}), false alarms {:.1}% (threshold ≤ {:.1}%)\n",
+            part.name,
+            part.min_micro_f1,
+            far * 100.0,
+            part.max_false_alarm_rate * 100.0
+        );
+        if f1 < part.min_micro_f1 {
+            failures.push(format!(
+                "{}: micro-F1 {f1:.3} < {:.2}",
+                part.name, part.min_micro_f1
+            ));
+        }
+        if far > part.max_false_alarm_rate {
+            failures.push(format!(
+                "{}: false-alarm rate {:.1}% > {:.1}%",
+                part.name,
+                far * 100.0,
+                part.max_false_alarm_rate * 100.0
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "below thresholds:\n  {}",
+        failures.join("\n  ")
+    );
+}
