@@ -81,7 +81,7 @@ impl Modality {
     }
 
     pub fn invite(&self) -> bool {
-        (self.negated && self.question) || (self.volitional && self.question)
+        self.question && (self.negated || self.volitional)
     }
 
     pub fn satisfies(&self, spec: ModSpec) -> bool {

@@ -268,9 +268,7 @@ fn collapse_repeats(buf: Buf) -> Buf {
         }
         let run = j - i;
         let collapsible = !c.is_ascii_digit() && !is_kanji(c) && !c.is_whitespace();
-        let keep = if matches!(c, 'ー' | '〜') {
-            1
-        } else if collapsible && run >= 3 {
+        let keep = if matches!(c, 'ー' | '〜') || (collapsible && run >= 3) {
             1
         } else {
             run
