@@ -24,7 +24,7 @@ use crate::{
 /// `unknown_dictionary` are byte-identical to lindera's own build of the same
 /// source; `words`/`words_idx` hold [`crate::DETAIL_FIELDS`] fields per entry
 /// instead of all of them, and `metadata_json` has the matching schema.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DictionaryParts {
     /// `metadata.json`
     pub metadata_json: Vec<u8>,
@@ -44,6 +44,23 @@ pub struct DictionaryParts {
     pub words_idx: Vec<u8>,
     /// `dict.words`
     pub words: Vec<u8>,
+}
+
+impl std::fmt::Debug for DictionaryParts {
+    /// Sizes only: the buffers are megabytes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DictionaryParts")
+            .field("metadata_json", &self.metadata_json.len())
+            .field("char_def", &self.char_def.len())
+            .field("unknown_dictionary", &self.unknown_dictionary.len())
+            .field("matrix_mtx", &self.matrix_mtx.len())
+            .field("trie", &self.trie.len())
+            .field("vals_idx", &self.vals_idx.len())
+            .field("vals", &self.vals.len())
+            .field("words_idx", &self.words_idx.len())
+            .field("words", &self.words.len())
+            .finish()
+    }
 }
 
 impl DictionaryParts {
@@ -242,7 +259,12 @@ fn check_header(bytes: &[u8]) -> Result<&[u8], DictError> {
             ),
         )
     })?;
-    r.finish()?;
+    if r.remaining() != 0 {
+        return Err(DictError::corrupt(format!(
+            "compact dictionary has {} bytes after the {payload_len}-byte payload its header announces",
+            r.remaining()
+        )));
+    }
     if crc32(payload) != crc {
         return Err(DictError::new(
             DictErrorKind::ChecksumMismatch,

@@ -485,7 +485,9 @@ fn damaged_payload_fails_the_checksum() {
 fn trailing_bytes_are_an_error() {
     let (_, mut compact) = synthetic();
     compact.push(0);
-    assert!(load_parts(&compact).is_err());
+    let err = load_parts(&compact).err().unwrap();
+    assert_eq!(err.kind(), DictErrorKind::Corrupt);
+    assert!(err.to_string().contains("after the"), "{err}");
 }
 
 /// Single-byte changes with a *valid* checksum (so the structural
