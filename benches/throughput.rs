@@ -6,6 +6,9 @@
 //! - the full analysis (normalisation, tokenization, rules, child, region, urgency),
 //! - the naive keyword baseline (substring search, no normalisation),
 //!
+//! and, to show where the full analysis spends its time, two of its stages on their own:
+//! normalisation, and morphemes with their details (tokenize + part of speech, base form, reading);
+//!
 //! and the dictionary load time. Passes are interleaved (tokenize, full, baseline; three rounds)
 //! and medians reported. A benchmark, not a test: nothing here asserts on speed.
 
@@ -157,6 +160,23 @@ fn main() {
             })
             .sum::<usize>()
     };
+    let normalise = || {
+        posts
+            .iter()
+            .map(|p| {
+                normalize(&p.text, symbols).char_len() + normalize(&p.profile, symbols).char_len()
+            })
+            .sum::<usize>()
+    };
+    let morphemes = || {
+        posts
+            .iter()
+            .map(|p| {
+                morph.analyze(&normalize(&p.text, symbols)).len()
+                    + morph.analyze(&normalize(&p.profile, symbols)).len()
+            })
+            .sum::<usize>()
+    };
     let keyword = || {
         posts
             .iter()
@@ -181,12 +201,16 @@ fn main() {
         })
         .count();
     let (mut t_tok, mut t_full, mut t_base) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut t_norm, mut t_morph) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         t_tok.push(time(tokenize));
         t_full.push(time(full));
         t_base.push(time(keyword));
+        t_norm.push(time(normalise));
+        t_morph.push(time(morphemes));
     }
     let (tok, fu, ba) = (median(t_tok), median(t_full), median(t_base));
+    let (no, mo) = (median(t_norm), median(t_morph));
 
     println!("patrol throughput (native, one thread, release profile)");
     println!(
@@ -212,6 +236,8 @@ fn main() {
         ("tokenize only (lindera)", tok),
         ("full analysis", fu),
         ("keyword baseline", ba),
+        ("  stage: normalise", no),
+        ("  stage: norm.+morphemes", mo),
     ] {
         println!(
             "{:<26} {:>10.1} {:>12.0} {:>14.0}",
