@@ -174,7 +174,7 @@ impl Grammar {
         let mut quoted = false;
         while i < toks.len() && i < end + LOOKAHEAD {
             let t = &toks[i];
-            if self.question.contains(&t.surface) && t.is("記号") {
+            if self.question.contains(&t.surface) && t.is_boundary() {
                 m.question = true;
                 break;
             }
@@ -288,7 +288,7 @@ impl Grammar {
         if particle && self.conditional.contains(b) || (aux && self.conditional.contains(b)) {
             m.conditional = true;
         }
-        if t.is("記号") && self.question.contains(&t.surface) {
+        if t.is_boundary() && self.question.contains(&t.surface) {
             m.question = true;
         }
     }

@@ -192,11 +192,6 @@ pub fn scan(
                     norm.char_at_byte(whole.start()),
                     norm.char_at_byte(whole.end()),
                 );
-                let ce = if whole.end() >= norm.text().len() {
-                    norm.char_len()
-                } else {
-                    ce
-                };
                 let a = toks.partition_point(|t| t.end <= cs);
                 let b = toks.partition_point(|t| t.start < ce);
                 if a < b {

@@ -53,9 +53,36 @@ impl Morpheme {
     }
 
     /// A token that ends a clause for grammar look-ahead: punctuation, symbols, line breaks.
+    /// NFKC turns ？！ into ASCII, which IPADIC tags as nouns: punctuation is judged by character.
     pub fn is_boundary(&self) -> bool {
-        self.pos == "記号" || self.surface.chars().all(|c| c.is_whitespace())
+        self.pos == "記号"
+            || self
+                .surface
+                .chars()
+                .all(|c| c.is_whitespace() || c.is_ascii_punctuation() || is_symbol(c))
     }
+}
+
+fn is_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '…' | '‥'
+            | '・'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '（'
+            | '）'
+            | '【'
+            | '】'
+            | '♪'
+            | '☆'
+            | '★'
+            | '♡'
+            | '♥'
+    ) || ('\u{1F000}'..='\u{1FAFF}').contains(&c)
+        || ('\u{2600}'..='\u{27BF}').contains(&c)
 }
 
 /// Splits normalised text into morphemes.

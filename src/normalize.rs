@@ -376,6 +376,8 @@ fn finish(buf: Buf, original_chars: usize) -> Normalized {
         text.push(c);
         source.push((s, e));
     }
+    // Sentinel: the end of the text maps to char_len (a token ending the post ends there).
+    byte_starts.push(text.len());
     Normalized {
         text,
         source,
@@ -456,6 +458,15 @@ mod tests {
         let n = normalize(original, &table);
         assert_eq!(n.text(), "しにたい");
         assert_eq!(n.source_span(0, 4), (0, 7));
+    }
+
+    #[test]
+    fn end_of_text_maps_to_the_char_length() {
+        // Regression: a token or place ending the post was cut one character short.
+        let n = normalize("熊本市", &SymbolTable::default());
+        assert_eq!(n.char_at_byte(n.text().len()), 3);
+        assert_eq!(n.char_at_byte(3), 1);
+        assert_eq!(n.byte_at_char(3), n.text().len());
     }
 
     #[test]

@@ -125,7 +125,7 @@ impl Gazetteer {
             .map(|n| by_name.remove(n).unwrap_or_default())
             .collect();
         let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .build(&names)
             .map_err(|e| GazetteerError(format!("gazetteer: {e}")))?;
         Ok(Gazetteer {
@@ -147,20 +147,26 @@ impl Gazetteer {
     /// Places named in a scanned text, aligned to morpheme boundaries (大津 is not in 大津波).
     pub fn places(&self, scan: &Scan, jurisdiction: &str) -> Vec<Place> {
         let text = scan.norm.text();
-        let mut out = Vec::new();
-        for m in self.ac.find_iter(text) {
+        // All names aligned to morpheme boundaries (熊本市内 still names 熊本), longest kept.
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.ac.find_overlapping_iter(text) {
             let cs = scan.norm.char_at_byte(m.start());
-            let ce = if m.end() >= text.len() {
-                scan.norm.char_len()
-            } else {
-                scan.norm.char_at_byte(m.end())
-            };
+            let ce = scan.norm.char_at_byte(m.end());
             let starts_token = scan.toks.iter().any(|t| t.start == cs);
             let ends_token = scan.toks.iter().any(|t| t.end == ce);
-            if !starts_token || !ends_token {
-                continue;
+            if starts_token && ends_token {
+                found.push((cs, ce, m.pattern().as_usize()));
             }
-            let idx = m.pattern().as_usize();
+        }
+        found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+        let mut kept: Vec<(usize, usize, usize)> = Vec::new();
+        for f in found {
+            if !kept.iter().any(|k| k.0 <= f.0 && f.1 <= k.1) {
+                kept.push(f);
+            }
+        }
+        let mut out = Vec::new();
+        for (cs, ce, idx) in kept {
             let entries = &self.entries[idx];
             if entries.iter().all(|e| e.common_word) {
                 continue;
