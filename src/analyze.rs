@@ -218,7 +218,7 @@ impl Analyzer {
         &self.config
     }
 
-    fn scan(&self, text: &str, source: Source) -> Scan {
+    fn scan(&self, text: &str, source: Source) -> Scan<'_> {
         let norm = normalize(text, &self.rules.symbols);
         let toks = self.morph.analyze(&norm);
         scan(&self.rules, norm, toks, source, self.config.as_of_year)
@@ -401,13 +401,13 @@ impl Analyzer {
 /// The scans of one post, with helpers to turn hits into evidence.
 struct Ctx<'a> {
     rules: &'a RuleSet,
-    text: &'a Scan,
-    profile: &'a Scan,
+    text: &'a Scan<'a>,
+    profile: &'a Scan<'a>,
     originals: [&'a str; 2],
 }
 
 impl<'a> Ctx<'a> {
-    fn scan(&self, source: Source) -> &Scan {
+    fn scan(&self, source: Source) -> &Scan<'a> {
         match source {
             Source::Text => self.text,
             Source::Profile => self.profile,
@@ -439,6 +439,14 @@ impl<'a> Ctx<'a> {
         any: &'a [Cond],
         with_masked: bool,
     ) -> Option<Vec<Evidence>> {
+        // Most rules do not fire on most posts: decide first, build evidence strings after.
+        let holds = |c: &'a Cond| {
+            satisfying(self.text, c).next().is_some()
+                || (with_masked && masked(self.text, c).next().is_some())
+        };
+        if !all.iter().all(holds) || (!any.is_empty() && !any.iter().any(holds)) {
+            return None;
+        }
         let mut ev = Vec::new();
         let hits_for = |c: &'a Cond| -> Vec<&'a Hit> {
             let mut v: Vec<&Hit> = satisfying(self.text, c).collect();

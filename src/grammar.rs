@@ -188,7 +188,7 @@ impl Grammar {
             }
             if quoted {
                 // 死のうと思う is the poster's own intent; 死にたいって言ってた is someone else's.
-                if self.hearsay.contains(&t.base) {
+                if self.hearsay.contains(t.base()) {
                     m.hearsay = true;
                 }
                 if t.is("動詞") {
@@ -201,10 +201,10 @@ impl Grammar {
                         {
                             break;
                         }
-                        if self.past.contains(&f.base) && f.is("助動詞") {
+                        if self.past.contains(f.base()) && f.is("助動詞") {
                             m.past = true;
                         }
-                        if self.negation.contains(&f.base) {
+                        if self.negation.contains(f.base()) {
                             m.negated = true;
                         }
                     }
@@ -213,15 +213,15 @@ impl Grammar {
                 i += 1;
                 continue;
             }
-            let function_word = matches!(t.pos.as_str(), "助動詞" | "助詞")
+            let function_word = matches!(t.pos, "助動詞" | "助詞")
                 || t.pos1 == "非自立"
                 || t.pos1 == "接尾"
-                || self.transparent.contains(&t.base);
+                || self.transparent.contains(t.base());
             if !function_word {
                 ended = false;
                 break;
             }
-            if self.quote.contains(&t.base) && t.is("助詞") || t.surface == "って" {
+            if self.quote.contains(t.base()) && t.is("助詞") || t.surface == "って" {
                 quoted = true;
             }
             self.mark(&mut m, t);
@@ -249,10 +249,9 @@ impl Grammar {
     }
 
     fn mark(&self, m: &mut Modality, t: &Morpheme) {
-        let b = t.base.as_str();
-        let aux = matches!(t.pos.as_str(), "助動詞" | "形容詞" | "動詞")
-            || t.pos1 == "非自立"
-            || t.pos1 == "接尾";
+        let b = t.base();
+        let aux =
+            matches!(t.pos, "助動詞" | "形容詞" | "動詞") || t.pos1 == "非自立" || t.pos1 == "接尾";
         let particle = t.is("助詞");
         if aux && self.desire.contains(b) {
             m.desire = true;

@@ -152,7 +152,13 @@ fn run() -> Result<ExitCode, String> {
             for t in analyzer.morphology().analyze(&norm) {
                 println!(
                     "{}\t{},{},{}\t{}\t{}\t{}",
-                    t.surface, t.pos, t.pos1, t.pos2, t.conj_form, t.base, t.reading
+                    t.surface,
+                    t.pos,
+                    t.pos1,
+                    t.pos2,
+                    t.conj_form,
+                    t.base(),
+                    t.reading()
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::grammar::Modality;
 use crate::morph::Morpheme;
-use crate::normalize::{is_kanji, Normalized};
+use crate::normalize::{fold_into, is_kanji, Normalized};
 use crate::rules::{ConceptKind, Cond, RuleSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,10 +34,10 @@ pub struct Hit {
 
 /// A tokenized, normalised text (the post or the profile) and the concept hits found in it.
 #[derive(Debug)]
-pub struct Scan {
+pub struct Scan<'d> {
     pub source: Source,
     pub norm: Normalized,
-    pub toks: Vec<Morpheme>,
+    pub toks: Vec<Morpheme<'d>>,
     pub hits: Vec<Hit>,
 }
 
@@ -49,13 +49,14 @@ struct Stream {
 }
 
 impl Stream {
-    fn new(toks: &[Morpheme], key: impl Fn(&Morpheme) -> &str) -> Stream {
-        let mut text = String::new();
+    /// Folds each morpheme's key (see `normalize::fold_key`) straight into one string.
+    fn new<'t>(toks: &'t [Morpheme<'_>], key: impl Fn(&'t Morpheme<'_>) -> &'t str) -> Stream {
+        let mut text = String::with_capacity(toks.len() * 6);
         let mut starts = Vec::with_capacity(toks.len());
         let mut ends = Vec::with_capacity(toks.len());
         for t in toks {
             starts.push(text.len());
-            text.push_str(key(t));
+            fold_into(&mut text, key(t));
             ends.push(text.len());
         }
         Stream { text, starts, ends }
@@ -76,13 +77,13 @@ impl Stream {
     }
 }
 
-pub fn scan(
+pub fn scan<'d>(
     rules: &RuleSet,
     norm: Normalized,
-    toks: Vec<Morpheme>,
+    toks: Vec<Morpheme<'d>>,
     source: Source,
     as_of_year: i32,
-) -> Scan {
+) -> Scan<'d> {
     let mut hits = Vec::new();
     let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
     let mut push = |term: Option<usize>,
@@ -131,7 +132,7 @@ pub fn scan(
         }
         // Readings: 氏にたい, しにたい, シニタイ meet 死にたい.
         if let Some(ac) = &rules.reading_ac {
-            let stream = Stream::new(&toks, |t| t.key_reading.as_str());
+            let stream = Stream::new(&toks, |t| t.reading());
             for m in ac.find_overlapping_iter(&stream.text) {
                 let Some(a) = stream.token_starting_at(m.start()) else {
                     continue;
@@ -155,7 +156,7 @@ pub fn scan(
         }
         // Surfaces: slang the dictionary does not know (ホ別, jk, 円募).
         if let Some(ac) = &rules.surface_ac {
-            let stream = Stream::new(&toks, |t| t.key_surface.as_str());
+            let stream = Stream::new(&toks, |t| t.surface.as_str());
             for m in ac.find_overlapping_iter(&stream.text) {
                 let Some(a) = stream.token_starting_at(m.start()) else {
                     continue;
@@ -175,7 +176,9 @@ pub fn scan(
             }
         }
         // Patterns over the normalised text (ages, grades, dates, amounts).
-        for p in &rules.patterns {
+        // One pass decides which patterns match at all; only those are run for their spans.
+        let matching = rules.pattern_set.matches(norm.text());
+        for p in matching.iter().map(|i| &rules.patterns[i]) {
             for caps in p.regex.captures_iter(norm.text()) {
                 let Some(whole) = caps.get(0) else { continue };
                 if whole.as_str().is_empty() {
@@ -251,7 +254,7 @@ fn apply_masks(rules: &RuleSet, hits: &mut [Hit]) {
 }
 
 /// The live hits of `scan` satisfying a condition.
-pub fn satisfying<'a>(scan: &'a Scan, cond: &'a Cond) -> impl Iterator<Item = &'a Hit> + 'a {
+pub fn satisfying<'a>(scan: &'a Scan<'_>, cond: &'a Cond) -> impl Iterator<Item = &'a Hit> + 'a {
     scan.hits.iter().filter(move |h| {
         h.masked_by.is_none()
             && cond
@@ -261,7 +264,7 @@ pub fn satisfying<'a>(scan: &'a Scan, cond: &'a Cond) -> impl Iterator<Item = &'
 }
 
 /// Masked hits of `scan` that would have satisfied a condition (for `--explain`).
-pub fn masked<'a>(scan: &'a Scan, cond: &'a Cond) -> impl Iterator<Item = &'a Hit> + 'a {
+pub fn masked<'a>(scan: &'a Scan<'_>, cond: &'a Cond) -> impl Iterator<Item = &'a Hit> + 'a {
     scan.hits
         .iter()
         .filter(move |h| h.masked_by.is_some() && cond.iter().any(|r| r.concept == h.concept))

@@ -21,38 +21,52 @@ const CONJ_FORM: usize = 5;
 const BASE: usize = 6;
 const READING: usize = 7;
 
-/// One morpheme, with offsets in normalised characters.
+/// One morpheme, with offsets in normalised characters. Dictionary fields are borrowed from
+/// the dictionary (no allocation per field): analysis should cost little more than tokenizing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Morpheme {
+pub struct Morpheme<'d> {
     pub surface: String,
     /// [start, end) in chars of the normalised text.
     pub start: usize,
     pub end: usize,
     /// 品詞 (e.g. 名詞, 動詞, 助動詞, 記号).
-    pub pos: String,
+    pub pos: &'d str,
     /// 品詞細分類1 (e.g. 自立, 非自立, 固有名詞).
-    pub pos1: String,
+    pub pos1: &'d str,
     /// 品詞細分類2 (e.g. 地域, 人名).
-    pub pos2: String,
+    pub pos2: &'d str,
     /// 活用形 (e.g. 連用形, 命令ｅ), `*` when it does not inflect.
-    pub conj_form: String,
-    /// 原形, or the surface when the dictionary does not know the word.
-    pub base: String,
-    /// 読み in katakana, or the surface when unknown.
-    pub reading: String,
-    /// Folded keys for matching (katakana, lower case, no ー).
-    pub key_surface: String,
+    pub conj_form: &'d str,
+    base_field: &'d str,
+    reading_field: &'d str,
+    /// Folded base form (katakana, lower case, no ー), the key of base-form matching.
     pub key_base: String,
-    pub key_reading: String,
     pub known: bool,
 }
 
-impl Morpheme {
+impl Morpheme<'_> {
     pub fn is(&self, pos: &str) -> bool {
         self.pos == pos
     }
 
-    /// A token that ends a clause for grammar look-ahead: punctuation, symbols, line breaks.
+    /// 原形, or the surface when the dictionary does not know the word.
+    pub fn base(&self) -> &str {
+        if self.base_field == "*" {
+            &self.surface
+        } else {
+            self.base_field
+        }
+    }
+
+    /// 読み in katakana, or the surface when unknown.
+    pub fn reading(&self) -> &str {
+        if self.reading_field == "*" {
+            &self.surface
+        } else {
+            self.reading_field
+        }
+    }
+
     /// NFKC turns ？！ into ASCII, which IPADIC tags as nouns: punctuation is judged by character.
     pub fn is_boundary(&self) -> bool {
         self.pos == "記号"
@@ -88,25 +102,29 @@ fn is_symbol(c: char) -> bool {
 /// Splits normalised text into morphemes.
 pub struct Morphology {
     segmenter: Segmenter,
+    /// A handle on the segmenter's dictionary (an `Arc` clone), so that detail fields borrow
+    /// from `self` rather than from the text being segmented.
+    dictionary: Dictionary,
     lattice: RefCell<Lattice>,
 }
 
 impl Morphology {
     pub fn new(dictionary: Dictionary) -> Self {
         Self {
-            segmenter: Segmenter::new(Mode::Normal, dictionary, None),
+            segmenter: Segmenter::new(Mode::Normal, dictionary.clone(), None),
+            dictionary,
             lattice: RefCell::new(Lattice::default()),
         }
     }
 
     /// Tokenizes a plain string (used for lexicon terms and for the benchmark).
-    pub fn tokens(&self, text: &str) -> Vec<Morpheme> {
+    pub fn tokens(&self, text: &str) -> Vec<Morpheme<'_>> {
         let byte_to_char = |b: usize| text[..b.min(text.len())].chars().count();
         self.run(text, &byte_to_char)
     }
 
     /// Tokenizes a normalised post.
-    pub fn analyze(&self, norm: &Normalized) -> Vec<Morpheme> {
+    pub fn analyze(&self, norm: &Normalized) -> Vec<Morpheme<'_>> {
         let byte_to_char = |b: usize| norm.char_at_byte(b);
         self.run(norm.text(), &byte_to_char)
     }
@@ -122,7 +140,7 @@ impl Morphology {
             .unwrap_or(0)
     }
 
-    fn run(&self, text: &str, byte_to_char: &dyn Fn(usize) -> usize) -> Vec<Morpheme> {
+    fn run(&self, text: &str, byte_to_char: &dyn Fn(usize) -> usize) -> Vec<Morpheme<'_>> {
         if text.is_empty() {
             return Vec::new();
         }
@@ -144,46 +162,42 @@ impl Morphology {
         else {
             return Vec::new();
         };
+        let dictionary = &self.dictionary;
         tokens
             .into_iter()
-            .map(|mut t| {
+            .map(|t| {
                 let known = !t.word_id.is_unknown();
+                let id = t.word_id.id() as usize;
+                let mut fields: [&str; 8] = ["*"; 8];
+                let details = if known {
+                    dictionary.word_details_iter(id)
+                } else {
+                    dictionary.unknown_word_details_iter(id)
+                };
+                for (slot, f) in fields.iter_mut().zip(details) {
+                    if !f.is_empty() {
+                        *slot = f;
+                    }
+                }
                 let surface = t.surface.to_string();
-                let (start, end) = (byte_to_char(t.byte_start), byte_to_char(t.byte_end));
-                let fields: Vec<&str> = t.details_iter().collect();
-                let field = |i: usize| {
-                    fields
-                        .get(i)
-                        .copied()
-                        .filter(|f| !f.is_empty())
-                        .unwrap_or("*")
-                };
-                let pos = field(POS).to_string();
-                let pos1 = field(POS1).to_string();
-                let pos2 = field(POS2).to_string();
-                let conj_form = field(CONJ_FORM).to_string();
-                let base = match field(BASE) {
-                    "*" => surface.clone(),
-                    b => b.to_string(),
-                };
-                let reading = match field(READING) {
-                    "*" => surface.clone(),
-                    r => r.to_string(),
-                };
+                let base_field = fields[BASE];
+                let key_base = fold_key(if base_field == "*" {
+                    &surface
+                } else {
+                    base_field
+                });
                 Morpheme {
-                    key_surface: fold_key(&surface),
-                    key_base: fold_key(&base),
-                    key_reading: fold_key(&reading),
-                    surface,
-                    start,
-                    end,
-                    pos,
-                    pos1,
-                    pos2,
-                    conj_form,
-                    base,
-                    reading,
+                    start: byte_to_char(t.byte_start),
+                    end: byte_to_char(t.byte_end),
+                    pos: fields[POS],
+                    pos1: fields[POS1],
+                    pos2: fields[POS2],
+                    conj_form: fields[CONJ_FORM],
+                    base_field,
+                    reading_field: fields[READING],
+                    key_base,
                     known,
+                    surface,
                 }
             })
             .collect()

@@ -103,7 +103,8 @@ pub fn is_kanji(c: char) -> bool {
 
 /// A character that can be part of a word an evader splits apart.
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || is_kana(c) || is_kanji(c)
+    // Kana and kanji first: `is_alphabetic` takes a slow table path for them.
+    is_kana(c) || is_kanji(c) || c.is_alphabetic()
 }
 
 /// Separators inserted between the letters of a word to evade filters.
@@ -180,10 +181,22 @@ pub fn to_katakana(c: char) -> char {
 
 /// Key used to compare words regardless of script and stretching: katakana, lower case, no ー.
 pub fn fold_key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, 'ー' | '〜' | '-'))
-        .map(|c| to_katakana(c).to_lowercase().next().unwrap_or(c))
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    fold_into(&mut out, s);
+    out
+}
+
+/// Appends the folded key of `s` to `out` (see [`fold_key`]).
+pub fn fold_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            'ー' | '〜' | '-' => {}
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c if is_kana(c) => out.push(to_katakana(c)),
+            c if is_kanji(c) => out.push(c),
+            c => out.push(c.to_lowercase().next().unwrap_or(c)),
+        }
+    }
 }
 
 type Buf = Vec<(char, usize, usize)>;
@@ -218,6 +231,9 @@ fn width_and_symbols(chars: &[char], symbols: &SymbolTable) -> Buf {
             for w in word.chars() {
                 out.push((w, i, j));
             }
+        } else if j == i + 1 && nfkc_stable(c) {
+            // The common case (kana, kanji, ASCII) needs no normalisation and no allocation.
+            out.push((c.to_ascii_lowercase(), i, j));
         } else {
             let cluster: String = chars[i..j].iter().filter(|c| !is_invisible(**c)).collect();
             for n in cluster.nfkc() {
@@ -234,6 +250,11 @@ fn width_and_symbols(chars: &[char], symbols: &SymbolTable) -> Buf {
         i = j;
     }
     out
+}
+
+/// Characters NFKC leaves as they are (checked by a test against the real NFKC).
+fn nfkc_stable(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{4E00}'..='\u{9FFF}' | '、' | '。' | '「' | '」')
 }
 
 /// 〜/～/~ become 〜; dash-like marks after kana become ー (パ－ティ, しにたー), others '-'.
@@ -467,6 +488,33 @@ mod tests {
         assert_eq!(n.char_at_byte(n.text().len()), 3);
         assert_eq!(n.char_at_byte(3), 1);
         assert_eq!(n.byte_at_char(3), n.text().len());
+    }
+
+    #[test]
+    fn the_nfkc_fast_path_agrees_with_nfkc() {
+        let ranges = [
+            (' ', '~'),
+            ('\u{3041}', '\u{3096}'),
+            ('\u{30A1}', '\u{30FA}'),
+            ('\u{4E00}', '\u{9FFF}'),
+        ];
+        for (a, b) in ranges {
+            for c in a..=b {
+                assert!(nfkc_stable(c));
+                assert_eq!(
+                    c.to_string().nfkc().collect::<String>(),
+                    c.to_string(),
+                    "{c:?}"
+                );
+            }
+        }
+        for c in ['ー', '、', '。', '「', '」'] {
+            assert_eq!(
+                c.to_string().nfkc().collect::<String>(),
+                c.to_string(),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

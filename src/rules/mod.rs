@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use aho_corasick::AhoCorasick;
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use crate::category::Category;
 use crate::grammar::{Grammar, ModSpec, Modality};
@@ -150,6 +150,8 @@ pub struct RuleSet {
     /// First base key → terms starting with it.
     pub base_index: HashMap<String, Vec<usize>>,
     pub patterns: Vec<Pattern>,
+    /// All patterns at once, to skip those that do not match a text.
+    pub pattern_set: RegexSet,
     pub grammar: Grammar,
     pub rules: Vec<Rule>,
     pub suppressors: Vec<Suppressor>,
@@ -251,12 +253,12 @@ impl RuleSet {
                 if let Some(first) = bases.first() {
                     base_index.entry(first.clone()).or_default().push(ti);
                 }
-                let reading: String = toks.iter().map(|m| m.key_reading.as_str()).collect();
+                let reading: String = toks.iter().map(|m| fold_key(m.reading())).collect();
                 if def.reading && reading.chars().count() >= MIN_READING_CHARS {
                     reading_keys.push(reading);
                     reading_terms.push(ti);
                 }
-                let surface: String = toks.iter().map(|m| m.key_surface.as_str()).collect();
+                let surface: String = toks.iter().map(|m| fold_key(&m.surface)).collect();
                 surface_keys.push(surface);
                 surface_terms.push(ti);
                 let modality = grammar.term_modality(&toks);
@@ -297,6 +299,8 @@ impl RuleSet {
                 .map(Some)
                 .map_err(|e| RuleError(format!("matcher: {e}")))
         };
+        let pattern_set = RegexSet::new(patterns.iter().map(|p| p.regex.as_str()))
+            .map_err(|e| RuleError(format!("patterns: {e}")))?;
         let reading_ac = build(&reading_keys)?;
         let surface_ac = build(&surface_keys)?;
 
@@ -417,6 +421,7 @@ impl RuleSet {
             surface_terms,
             base_index,
             patterns,
+            pattern_set,
             rules,
             suppressors,
             masks,
