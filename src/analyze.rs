@@ -532,7 +532,13 @@ impl<'a> Ctx<'a> {
             s.dedup();
             s.len()
         };
-        let minor = !strong.is_empty() || (weak_distinct >= 1 && adult.is_empty());
+        // A weak signal (制服, 学校) in the post describes the person sought even when the
+        // profile says the poster is an adult; only an adult signal from the same place cancels it.
+        let weak_stands = |src: Source| {
+            weak.iter().any(|e| e.source == src) && !adult.iter().any(|e| e.source == src)
+        };
+        let minor = !strong.is_empty()
+            || (weak_distinct >= 1 && (weak_stands(Source::Text) || weak_stands(Source::Profile)));
         let mut signals = strong;
         signals.extend(weak);
         ChildJudgement {

@@ -172,6 +172,7 @@ impl Grammar {
         let mut i = end;
         let mut ended = true;
         let mut quoted = false;
+        let mut citing = false;
         while i < toks.len() && i < end + LOOKAHEAD {
             let t = &toks[i];
             if self.question.contains(&t.surface) && t.is_boundary() {
@@ -193,6 +194,11 @@ impl Grammar {
                 }
                 if t.is("動詞") {
                     ended = false;
+                    citing = false;
+                    if self.decision.contains(t.base()) {
+                        // 死ぬって決めてる: the poster's decision.
+                        m.decision = true;
+                    }
                     // 死にたいって思ってた / 飛び降りようなんて思ってない: the tense and the
                     // negation of the verb of thinking apply to the thought.
                     for f in toks.iter().skip(i + 1).take(LOOKAHEAD) {
@@ -223,9 +229,14 @@ impl Grammar {
             }
             if self.quote.contains(t.base()) && t.is("助詞") || t.surface == "って" {
                 quoted = true;
+                // 死にたいとか甘え / 一緒に死のうなんて: cited, unless a verb of thinking follows.
+                citing = matches!(t.base(), "とか" | "なんて" | "など");
             }
             self.mark(&mut m, t);
             i += 1;
+        }
+        if citing {
+            m.hearsay = true;
         }
         let last_pos = end.checked_sub(1).and_then(|j| toks.get(j));
         m.plain_end = ended

@@ -13,19 +13,18 @@ use patrol::baseline::Baseline;
 use patrol::eval::{self, Labelled, Prediction, Scores};
 use patrol::region::Gazetteer;
 
-// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. The development
-// part meets the false-alarm target and misses micro-F1 by a hair; the held-out part (written
-// independently and never used for tuning) is well below both — see README "Figures". Until the
-// rules generalise, the asserted thresholds are regression floors just under today's figures,
-// so any rule change that makes things worse fails here. Raise them as the rules improve;
-// never lower them to make a change pass.
-/// Category micro-F1 the development part must keep (target 0.93).
-const MIN_MICRO_F1: f64 = 0.92;
-/// Share of negatives given a category on the development part (target 0.03).
+// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. The tuning parts
+// (dev, dev2) meet them; the held-out part (written independently, never used for tuning) does
+// not yet — see README "Figures". Its asserted thresholds are regression floors just under
+// today's figures, so any rule change that makes things worse fails here. Raise them as the
+// rules improve; never lower them to make a change pass.
+/// Category micro-F1 each tuning part must reach (the target).
+const MIN_MICRO_F1: f64 = 0.93;
+/// Share of negatives given a category on a tuning part (the target).
 const MAX_FALSE_ALARM_RATE: f64 = 0.03;
-/// The same for the held-out part (targets 0.93 / 0.03; current floors).
-const HELDOUT_MIN_MICRO_F1: f64 = 0.75;
-const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.085;
+/// Held-out floors (targets 0.93 / 0.03).
+const HELDOUT_MIN_MICRO_F1: f64 = 0.82;
+const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.05;
 
 struct Part {
     name: &'static str,
@@ -34,10 +33,16 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 2] = [
+const PARTS: [Part; 3] = [
     Part {
         name: "dev",
         title: "dev (used for rule tuning)",
+        min_micro_f1: MIN_MICRO_F1,
+        max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
+    },
+    Part {
+        name: "dev2",
+        title: "dev2 (used for rule tuning; written later, by another hand)",
         min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
     },

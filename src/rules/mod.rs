@@ -254,7 +254,10 @@ impl RuleSet {
                     base_index.entry(first.clone()).or_default().push(ti);
                 }
                 let reading: String = toks.iter().map(|m| fold_key(m.reading())).collect();
-                if def.reading && reading.chars().count() >= MIN_READING_CHARS {
+                // Reading matches stand for respellings of a written word (氏にたい for 死にたい);
+                // a term in kana has no other spelling to meet (カッター ≠ かった).
+                let written = t.chars().any(crate::normalize::is_kanji);
+                if def.reading && written && reading.chars().count() >= MIN_READING_CHARS {
                     reading_keys.push(reading);
                     reading_terms.push(ti);
                 }
