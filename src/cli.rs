@@ -218,7 +218,7 @@ pub fn run_analyze<R: BufRead, W: Write>(
                     profile,
                 } => out.write_all(explain::render(id, text, profile, analysis).as_bytes())?,
                 LineOutcome::Error { id, error } => {
-                    writeln!(out, "── 投稿 {id} ── エラー: {error}\n")?
+                    writeln!(out, "── 投稿 {} ── エラー: {error}\n", explain::id_text(id))?
                 }
             }
         } else {

@@ -48,13 +48,18 @@ fn list(ev: &[Evidence]) -> String {
     }
 }
 
+/// An id as a person reads it: a string without its JSON quotes.
+pub fn id_text(id: &Value) -> String {
+    match id {
+        Value::String(v) => v.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Renders one analysed post.
 pub fn render(id: &Value, text: &str, profile: &str, a: &Analysis) -> String {
     let mut s = String::new();
-    let id = match id {
-        Value::String(v) => v.clone(),
-        other => other.to_string(),
-    };
+    let id = id_text(id);
     let _ = writeln!(s, "── 投稿 {id} ──────────────────────────────");
     let text_spans: Vec<&Evidence> = a
         .flags

@@ -104,7 +104,7 @@ pub fn scan<'d>(
             tok_start: a,
             tok_end: b,
             start: toks[a].start,
-            end: toks[b - 1].end,
+            end: toks[phrase_end(toks, b) - 1].end,
             source,
             modality,
             masked_by: None,
@@ -210,6 +210,26 @@ pub fn scan<'d>(
         toks,
         hits,
     }
+}
+
+/// Evidence should show the whole verb phrase an officer reads (飛び降ります, not 飛び降り):
+/// a verb's auxiliaries and helper verbs are included in the span.
+fn phrase_end(toks: &[Morpheme], b: usize) -> usize {
+    let inflecting = |t: &Morpheme| matches!(t.pos, "動詞" | "形容詞" | "助動詞");
+    if !toks.get(b.wrapping_sub(1)).is_some_and(inflecting) {
+        return b;
+    }
+    let mut k = b;
+    while let Some(t) = toks.get(k) {
+        let auxiliary = t.is("助動詞")
+            || (t.is("動詞") && t.pos1 == "非自立")
+            || (t.is("助詞") && t.pos1 == "接続助詞" && matches!(t.surface.as_str(), "て" | "で"));
+        if !auxiliary {
+            break;
+        }
+        k += 1;
+    }
+    k
 }
 
 /// Ages and birth years: 児童 is under 18 (児童福祉法 §4). A birth year counts by school year:
