@@ -554,7 +554,12 @@ impl<'a> Ctx<'a> {
         let timing = self.all_any(&u.timing, &[Source::Text]);
         let mut specific = self.all_any(&u.specific, &[Source::Text]);
         // A named place (阿蘇, 球磨川, 熊本駅) is a specific place (イ).
-        for p in places.iter().filter(|p| p.source == Source::Text) {
+        // A prefecture alone (福岡で) is not a specific place.
+        let specific_place = |p: &&Place| {
+            p.source == Source::Text
+                && !matches!(p.kind.as_str(), "prefecture" | "prefecture_short")
+        };
+        for p in places.iter().filter(specific_place) {
             specific.push(Evidence {
                 source: Source::Text,
                 start: p.start,

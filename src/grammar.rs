@@ -88,7 +88,8 @@ impl Modality {
         let clean = !self.figurative() && !self.past;
         match spec {
             ModSpec::Any => true,
-            ModSpec::Affirm => clean && !self.negated,
+            // Not someone else's act: an imperative (練炭でも買えよ) or a condition (死にたかなら).
+            ModSpec::Affirm => clean && !self.negated && !self.imperative && !self.conditional,
             ModSpec::Desire => {
                 // 死にたい; also 死のうかな (a wavering intent is a hint).
                 clean

@@ -154,7 +154,19 @@ impl Gazetteer {
             let ce = scan.norm.char_at_byte(m.end());
             let starts_token = scan.toks.iter().any(|t| t.start == cs);
             let ends_token = scan.toks.iter().any(|t| t.end == ce);
-            if starts_token && ends_token {
+            // 今博多駅に / 大阪環状線: the tokenizer may glue a name to a neighbour; one
+            // aligned edge is enough for names of two characters or more.
+            let long_enough = ce - cs >= 2;
+            let aligned =
+                (starts_token && ends_token) || (long_enough && (starts_token || ends_token));
+            // 熊本さん is a person.
+            let honorific = scan.toks.iter().find(|t| t.start == ce).is_some_and(|t| {
+                matches!(
+                    t.surface.as_str(),
+                    "さん" | "くん" | "ちゃん" | "君" | "様" | "先生" | "氏"
+                )
+            });
+            if aligned && !honorific {
                 found.push((cs, ce, m.pattern().as_usize()));
             }
         }
