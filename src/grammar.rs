@@ -27,6 +27,9 @@ pub struct Modality {
     pub imperative: bool,
     /// The phrase ends on the plain non-past form (今夜死ぬ。).
     pub plain_end: bool,
+    /// The words stand in a hashtag: a topic label, not something the poster says they feel
+    /// or will do.
+    pub tagged: bool,
 }
 
 /// Modality constraints a rule can put on a concept (`concept@desire`).
@@ -90,6 +93,7 @@ impl Modality {
             ModSpec::Any => true,
             // Not someone else's act: an imperative (練炭でも買えよ) or a condition (死にたかなら).
             ModSpec::Affirm => clean && !self.negated && !self.imperative && !self.conditional,
+            ModSpec::Desire if self.tagged => false,
             ModSpec::Desire => {
                 // 死にたい; also 死のうかな (a wavering intent is a hint).
                 clean
@@ -106,7 +110,9 @@ impl Modality {
                     && (self.volitional || self.polite || self.decision)
             }
             ModSpec::Invite => clean && self.invite(),
-            ModSpec::Imperative => clean && self.imperative && !self.negated,
+            ModSpec::Imperative => {
+                !self.figurative() && !self.past && self.imperative && !self.negated
+            }
             ModSpec::Plain => {
                 clean && self.plain_end && !self.negated && !self.desire && !self.question
             }
@@ -176,16 +182,33 @@ impl Grammar {
         let mut citing = false;
         while i < toks.len() && i < end + LOOKAHEAD {
             let t = &toks[i];
-            if self.question.contains(&t.surface) && t.is_boundary() {
-                m.question = true;
-                break;
-            }
-            if matches!(t.surface.as_str(), "」" | "』" | "”" | "\"") {
-                // 『死にたい』と言った: a quotation, not the poster speaking.
-                m.hearsay = true;
-                break;
-            }
             if t.is_boundary() {
+                // 『死にたい』と言った / 「一緒に死のう！」って: a quotation, not the poster speaking.
+                for p in toks[i..].iter().take_while(|p| p.is_boundary()) {
+                    if matches!(p.surface.as_str(), "」" | "』" | "”" | "\"") {
+                        m.hearsay = true;
+                    }
+                    if self.question.contains(&p.surface) {
+                        m.question = true;
+                    }
+                }
+                // 早く飛び降りれば？: a suggestion to someone else. もう死んで。: a request.
+                let prev = &toks[i - 1];
+                if m.question && prev.base() == "ば" {
+                    m.imperative = true;
+                }
+                if i > end && prev.is("助詞") && matches!(prev.surface.as_str(), "て" | "で") {
+                    m.imperative = true;
+                }
+                break;
+            }
+            if i > end
+                && t.is("動詞")
+                && t.conj_form.starts_with("命令")
+                && matches!(toks[i - 1].surface.as_str(), "て" | "で")
+            {
+                // 自殺して詫びろ
+                m.imperative = true;
                 break;
             }
             if quoted {
@@ -261,6 +284,14 @@ impl Grammar {
     }
 
     fn mark(&self, m: &mut Modality, t: &Morpheme) {
+        // 首吊ってこい / 首吊ってみろ / 自殺しろ: the command sits on the helper verb.
+        // ください (させてください) asks on one's own behalf: a request, not a command.
+        if t.is("動詞")
+            && t.conj_form.starts_with("命令")
+            && !matches!(t.base(), "くださる" | "下さる")
+        {
+            m.imperative = true;
+        }
         let b = t.base();
         let aux =
             matches!(t.pos, "助動詞" | "形容詞" | "動詞") || t.pos1 == "非自立" || t.pos1 == "接尾";

@@ -99,6 +99,7 @@ pub fn scan<'d>(
         if let Some(t) = term {
             modality.merge(&rules.terms[t].modality);
         }
+        modality.tagged = norm.all_tagged(toks[a].start, toks[b - 1].end);
         hits.push(Hit {
             concept,
             tok_start: a,

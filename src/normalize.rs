@@ -17,10 +17,22 @@ pub struct Normalized {
     source: Vec<(usize, usize)>,
     /// Byte offset of each normalised char, plus the total length at the end.
     byte_starts: Vec<usize>,
+    /// Whether each normalised char belongs to a hashtag (#死にたい labels a topic; it is not a
+    /// sentence the poster says).
+    tagged: Vec<bool>,
     original_chars: usize,
 }
 
 impl Normalized {
+    /// True when every char of [start, end) is inside a hashtag.
+    pub fn all_tagged(&self, start: usize, end: usize) -> bool {
+        start < end
+            && self
+                .tagged
+                .get(start..end)
+                .is_some_and(|t| t.iter().all(|&x| x))
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -208,8 +220,8 @@ pub fn normalize(original: &str, symbols: &SymbolTable) -> Normalized {
     let buf = unify_dashes(buf);
     let buf = collapse_repeats(buf);
     let buf = join_split_letters(buf);
-    let buf = hashtags(buf);
-    finish(buf, chars.len())
+    let (buf, tagged) = hashtags(buf);
+    finish(buf, tagged, chars.len())
 }
 
 /// NFKC per grapheme-ish cluster (base + combining marks), symbol words, lower-case ASCII.
@@ -371,24 +383,27 @@ fn join_split_letters(buf: Buf) -> Buf {
 }
 
 /// #家出少女 #援_募 → the tag's words stand on their own.
-fn hashtags(buf: Buf) -> Buf {
+fn hashtags(buf: Buf) -> (Buf, Vec<bool>) {
     let mut out = buf;
+    let mut tagged = vec![false; out.len()];
     let mut in_tag = false;
-    for item in out.iter_mut() {
+    for (item, tag) in out.iter_mut().zip(tagged.iter_mut()) {
         match item.0 {
             '#' => {
                 in_tag = true;
                 item.0 = ' ';
+                continue;
             }
             '_' if in_tag => item.0 = ' ',
             c if c.is_whitespace() => in_tag = false,
             _ => {}
         }
+        *tag = in_tag;
     }
-    out
+    (out, tagged)
 }
 
-fn finish(buf: Buf, original_chars: usize) -> Normalized {
+fn finish(buf: Buf, tagged: Vec<bool>, original_chars: usize) -> Normalized {
     let mut text = String::with_capacity(buf.len() * 3);
     let mut source = Vec::with_capacity(buf.len());
     let mut byte_starts = Vec::with_capacity(buf.len() + 1);
@@ -403,6 +418,7 @@ fn finish(buf: Buf, original_chars: usize) -> Normalized {
         text,
         source,
         byte_starts,
+        tagged,
         original_chars,
     }
 }
