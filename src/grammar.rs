@@ -46,6 +46,8 @@ pub enum ModSpec {
     Negated,
     Past,
     Conditional,
+    /// Said by the poster (not quoted, cited or denied), whatever the form: requests included.
+    Said,
 }
 
 impl ModSpec {
@@ -61,6 +63,7 @@ impl ModSpec {
             "negated" => ModSpec::Negated,
             "past" => ModSpec::Past,
             "conditional" => ModSpec::Conditional,
+            "said" => ModSpec::Said,
             _ => return None,
         })
     }
@@ -119,6 +122,7 @@ impl Modality {
             ModSpec::Negated => self.negated && !self.invite(),
             ModSpec::Past => self.past && !self.negated,
             ModSpec::Conditional => self.conditional && !self.negated,
+            ModSpec::Said => !self.hearsay && !self.negated,
         }
     }
 }
@@ -239,6 +243,13 @@ impl Grammar {
                         }
                     }
                     break;
+                }
+                // 死にたいとかじゃない: the quoted words are denied.
+                if t.is("助動詞") && self.negation.contains(t.base()) {
+                    m.negated = true;
+                }
+                if t.surface == "か" && toks[i - 1].surface == "と" {
+                    citing = true;
                 }
                 i += 1;
                 continue;

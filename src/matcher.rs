@@ -84,6 +84,7 @@ pub fn scan<'d>(
     source: Source,
     as_of_year: i32,
 ) -> Scan<'d> {
+    let bracketed = inside_brackets(&toks);
     let mut hits = Vec::new();
     let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
     let mut push = |term: Option<usize>,
@@ -100,6 +101,10 @@ pub fn scan<'d>(
             modality.merge(&rules.terms[t].modality);
         }
         modality.tagged = norm.all_tagged(toks[a].start, toks[b - 1].end);
+        if bracketed.get(a).copied().unwrap_or(false) {
+            // 『さよなら世界』 / 「早く死ねば」: a title or a quotation, not the poster speaking.
+            modality.hearsay = true;
+        }
         hits.push(Hit {
             concept,
             tok_start: a,
@@ -211,6 +216,26 @@ pub fn scan<'d>(
         toks,
         hits,
     }
+}
+
+/// Whether each morpheme stands inside 「」 or 『』 (closed within the text).
+fn inside_brackets(toks: &[Morpheme]) -> Vec<bool> {
+    let mut out = vec![false; toks.len()];
+    let mut open: Option<usize> = None;
+    for (i, t) in toks.iter().enumerate() {
+        match t.surface.as_str() {
+            "「" | "『" => open = Some(i),
+            "」" | "』" => {
+                if let Some(s) = open.take() {
+                    for o in out.iter_mut().take(i).skip(s + 1) {
+                        *o = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Evidence should show the whole verb phrase an officer reads (飛び降ります, not 飛び降り):
