@@ -278,7 +278,8 @@ impl Grammar {
             && !m.past
             && !m.polite
             && !m.volitional
-            && last_pos.is_some_and(|t| t.conj_form.starts_with("基本形"));
+            // 今夜死ぬ。 / 今夜決行。 (a verbal noun ending the phrase is an announcement too)
+            && last_pos.is_some_and(|t| t.conj_form.starts_with("基本形") || t.pos1 == "サ変接続");
         m
     }
 

@@ -164,12 +164,15 @@ pub fn scan<'d>(
         if let Some(ac) = &rules.surface_ac {
             let stream = Stream::new(&toks, |t| t.surface.as_str());
             for m in ac.find_overlapping_iter(&stream.text) {
-                let Some(a) = stream.token_starting_at(m.start()) else {
-                    continue;
+                let ti = rules.surface_terms[m.pattern().as_usize()];
+                let free = rules.terms[ti].free;
+                let a = match stream.token_starting_at(m.start()) {
+                    Some(a) => a,
+                    None if free => stream.ends.partition_point(|&e| e <= m.start()),
+                    None => continue,
                 };
                 let (b, exact) = stream.token_ending_at(m.end());
-                if exact || !toks[b].known {
-                    let ti = rules.surface_terms[m.pattern().as_usize()];
+                if exact || free || !toks[b].known {
                     push(
                         Some(ti),
                         rules.terms[ti].concept,

@@ -126,6 +126,9 @@ pub struct Term {
     pub text: String,
     /// Base-form keys of the term's morphemes (empty when the term is matched on surface only).
     pub bases: Vec<String>,
+    /// A long kana term (しにたい) is matched wherever it occurs: kana runs are segmented
+    /// unpredictably (しにたいしにたい…), and four kana are specific enough.
+    pub free: bool,
     /// What the term itself says (死にたい carries desire), added to hits matched by reading or
     /// surface, where the post's morphemes may not show it (ｼﾆﾀｲ is one unknown word).
     pub modality: Modality,
@@ -269,6 +272,7 @@ impl RuleSet {
                     concept: ci,
                     text: t.clone(),
                     bases,
+                    free: is_free(t),
                     modality,
                 });
             }
@@ -285,6 +289,7 @@ impl RuleSet {
                     concept: ci,
                     text: t.clone(),
                     bases: Vec::new(),
+                    free: is_free(t),
                     modality: grammar.term_modality(&morph.analyze(&norm)),
                 });
             }
@@ -438,6 +443,10 @@ impl RuleSet {
     pub fn concept(&self, id: &str) -> Option<usize> {
         self.concept_index.get(id).copied()
     }
+}
+
+fn is_free(term: &str) -> bool {
+    term.chars().count() >= 4 && term.chars().all(crate::normalize::is_kana)
 }
 
 #[derive(serde::Deserialize)]
