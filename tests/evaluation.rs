@@ -13,17 +13,21 @@ use patrol::baseline::Baseline;
 use patrol::eval::{self, Labelled, Prediction, Scores};
 use patrol::region::Gazetteer;
 
-// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. The tuning parts
-// (dev, dev2) meet them; the held-out part (written independently, never used for tuning) does
-// not yet — see README "Figures". Its asserted thresholds are regression floors just under
-// today's figures, so any rule change that makes things worse fails here. Raise them as the
-// rules improve; never lower them to make a change pass.
+// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Three parts were
+// used for tuning, each written later and by another hand than the one before; dev and dev2 meet
+// the targets. dev3 (the hardest, aimed at the weakest categories) meets the false-alarm target
+// and is held to a floor just under its micro-F1. The held-out part (written independently, never
+// used for tuning) is below both targets — see README "Figures" — and is held to floors just under
+// today's figures, so that any rule change that makes things worse fails here. Raise the floors as
+// the rules improve; never lower them to make a change pass.
 /// Category micro-F1 each tuning part must reach (the target).
 const MIN_MICRO_F1: f64 = 0.93;
 /// Share of negatives given a category on a tuning part (the target).
 const MAX_FALSE_ALARM_RATE: f64 = 0.03;
+/// dev3's micro-F1 floor (target 0.93).
+const DEV3_MIN_MICRO_F1: f64 = 0.90;
 /// Held-out floors (targets 0.93 / 0.03).
-const HELDOUT_MIN_MICRO_F1: f64 = 0.82;
+const HELDOUT_MIN_MICRO_F1: f64 = 0.85;
 const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.05;
 
 struct Part {
@@ -33,7 +37,7 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 3] = [
+const PARTS: [Part; 4] = [
     Part {
         name: "dev",
         title: "dev (used for rule tuning)",
@@ -44,6 +48,12 @@ const PARTS: [Part; 3] = [
         name: "dev2",
         title: "dev2 (used for rule tuning; written later, by another hand)",
         min_micro_f1: MIN_MICRO_F1,
+        max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
+    },
+    Part {
+        name: "dev3",
+        title: "dev3 (used for rule tuning; written last, aimed at the weakest categories)",
+        min_micro_f1: DEV3_MIN_MICRO_F1,
         max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
     },
     Part {
