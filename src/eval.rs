@@ -267,11 +267,10 @@ pub fn report(title: &str, ours: &Scores, base: &Scores) -> String {
         "{:<22} {:>5} {:>5} {:>5} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6}",
         "category", "tp", "fp", "fn", "P", "R", "F1", "base P", "base R", "base F1"
     );
-    for ((c, o), (_, b)) in ours.per_category.iter().zip(&base.per_category) {
+    let row = |s: &mut String, label: &str, o: &Counts, b: &Counts| {
         let _ = writeln!(
             s,
-            "{:<22} {:>5} {:>5} {:>5} | {:>6.3} {:>6.3} {:>6.3} | {:>6.3} {:>6.3} {:>6.3}",
-            c.id(),
+            "{label:<22} {:>5} {:>5} {:>5} | {:>6.3} {:>6.3} {:>6.3} | {:>6.3} {:>6.3} {:>6.3}",
             o.tp,
             o.fp,
             o.fn_,
@@ -282,23 +281,11 @@ pub fn report(title: &str, ours: &Scores, base: &Scores) -> String {
             b.recall(),
             b.f1()
         );
+    };
+    for ((c, o), (_, b)) in ours.per_category.iter().zip(&base.per_category) {
+        row(&mut s, c.id(), o, b);
     }
-    let o = &ours.micro;
-    let b = &base.micro;
-    let _ = writeln!(
-        s,
-        "{:<22} {:>5} {:>5} {:>5} | {:>6.3} {:>6.3} {:>6.3} | {:>6.3} {:>6.3} {:>6.3}",
-        "micro",
-        o.tp,
-        o.fp,
-        o.fn_,
-        o.precision(),
-        o.recall(),
-        o.f1(),
-        b.precision(),
-        b.recall(),
-        b.f1()
-    );
+    row(&mut s, "micro", &ours.micro, &base.micro);
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
     let _ = writeln!(
         s,
