@@ -275,7 +275,7 @@ impl Analyzer {
                 });
                 continue;
             }
-            if let Some(ev) = ctx.first_holding(&rule.unless, Source::Text) {
+            if let Some(ev) = ctx.first_any(&rule.unless, Source::Text) {
                 suppressed.push(Suppressed {
                     category: rule.category,
                     rule: rule.id.clone(),
@@ -491,10 +491,6 @@ impl<'a> Ctx<'a> {
             }
         }
         (String::new(), Vec::new())
-    }
-
-    fn first_holding(&self, conds: &[Cond], source: Source) -> Option<Evidence> {
-        self.first_any(conds, source)
     }
 
     fn first_any(&self, conds: &[Cond], source: Source) -> Option<Evidence> {
