@@ -180,6 +180,10 @@ impl Grammar {
                 m.imperative = true;
             }
         }
+        let noun_hit = end
+            .checked_sub(1)
+            .and_then(|j| toks.get(j))
+            .is_some_and(|t| t.is("名詞"));
         let mut i = end;
         let mut ended = true;
         let mut quoted = false;
@@ -195,6 +199,18 @@ impl Grammar {
                     if self.question.contains(&p.surface) {
                         m.question = true;
                     }
+                }
+                // 首吊り…じゃなくて首掛け扇風機: taken back at once.
+                let after: Vec<&Morpheme> = toks[i..]
+                    .iter()
+                    .skip_while(|p| p.is_boundary())
+                    .take(2)
+                    .collect();
+                if after.len() == 2
+                    && matches!(after[0].surface.as_str(), "じゃ" | "では")
+                    && self.negation.contains(after[1].base())
+                {
+                    m.negated = true;
                 }
                 // 早く飛び降りれば？: a suggestion to someone else. もう死んで。: a request.
                 let prev = &toks[i - 1];
@@ -241,6 +257,10 @@ impl Grammar {
                         if self.negation.contains(f.base()) {
                             m.negated = true;
                         }
+                        if self.degree.contains(f.base()) {
+                            // 消えたいって思うほど頑張った
+                            m.degree = true;
+                        }
                     }
                     break;
                 }
@@ -258,8 +278,33 @@ impl Grammar {
                 || t.pos1 == "非自立"
                 || t.pos1 == "接尾"
                 || self.transparent.contains(t.base());
+            // Dialect endings the dictionary does not know (死ぬさー, 飛び降りるでね) close the
+            // sentence like a particle when nothing but punctuation follows.
+            let closes = toks.get(i + 1).is_none_or(|n| n.is_boundary());
+            let dialect_ending = closes && (!t.known || matches!(t.pos, "感動詞" | "フィラー"));
+            if dialect_ending {
+                i += 1;
+                continue;
+            }
             if !function_word {
                 ended = false;
+                // パパ活は絶対にやりません / 援交とかしない: a noun's predicate decides it.
+                if noun_hit && (t.is("副詞") || t.is("動詞")) {
+                    if t.is("副詞") {
+                        i += 1;
+                        continue;
+                    }
+                    for f in toks.iter().skip(i + 1).take(LOOKAHEAD) {
+                        if f.is_boundary()
+                            || !(f.is("助動詞") || f.is("助詞") || f.pos1 == "非自立")
+                        {
+                            break;
+                        }
+                        if self.negation.contains(f.base()) {
+                            m.negated = true;
+                        }
+                    }
+                }
                 break;
             }
             if self.quote.contains(t.base()) && t.is("助詞") || t.surface == "って" {
