@@ -13,7 +13,7 @@ use patrol::baseline::Baseline;
 use patrol::eval::{self, Labelled, Prediction, Scores};
 use patrol::region::Gazetteer;
 
-// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Three parts were
+// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Four parts were
 // used for tuning, each written later and by another hand than the one before; dev and dev2 meet
 // the targets. dev3 (the hardest, aimed at the weakest categories) meets the false-alarm target
 // and is held to a floor just under its micro-F1. The held-out part (written independently, never
@@ -24,10 +24,10 @@ use patrol::region::Gazetteer;
 const MIN_MICRO_F1: f64 = 0.93;
 /// Share of negatives given a category on a tuning part (the target).
 const MAX_FALSE_ALARM_RATE: f64 = 0.03;
-/// dev3's micro-F1 floor (target 0.93).
-const DEV3_MIN_MICRO_F1: f64 = 0.90;
+/// dev3's and dev4's micro-F1 floor (target 0.93).
+const TUNING_FLOOR_MICRO_F1: f64 = 0.90;
 /// Held-out floors (targets 0.93 / 0.03).
-const HELDOUT_MIN_MICRO_F1: f64 = 0.85;
+const HELDOUT_MIN_MICRO_F1: f64 = 0.86;
 const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.05;
 
 struct Part {
@@ -37,7 +37,7 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 4] = [
+const PARTS: [Part; 5] = [
     Part {
         name: "dev",
         title: "dev (used for rule tuning)",
@@ -53,7 +53,13 @@ const PARTS: [Part; 4] = [
     Part {
         name: "dev3",
         title: "dev3 (used for rule tuning; written last, aimed at the weakest categories)",
-        min_micro_f1: DEV3_MIN_MICRO_F1,
+        min_micro_f1: TUNING_FLOOR_MICRO_F1,
+        max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
+    },
+    Part {
+        name: "dev4",
+        title: "dev4 (used for rule tuning; written last, everyday false-alarm traps)",
+        min_micro_f1: TUNING_FLOOR_MICRO_F1,
         max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
     },
     Part {
