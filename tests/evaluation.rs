@@ -52,7 +52,7 @@ const PARTS: [Part; 5] = [
     },
     Part {
         name: "dev3",
-        title: "dev3 (used for rule tuning; written last, aimed at the weakest categories)",
+        title: "dev3 (used for rule tuning; aimed at the weakest categories)",
         min_micro_f1: TUNING_FLOOR_MICRO_F1,
         max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
     },
