@@ -26,6 +26,9 @@ const MIN_MICRO_F1: f64 = 0.93;
 const MAX_FALSE_ALARM_RATE: f64 = 0.03;
 /// dev3's and dev4's micro-F1 floor (target 0.93).
 const TUNING_FLOOR_MICRO_F1: f64 = 0.90;
+/// dev5 arrived last and has not been tuned on yet: floors at its on-arrival figures.
+const DEV5_MIN_MICRO_F1: f64 = 0.74;
+const DEV5_MAX_FALSE_ALARM_RATE: f64 = 0.065;
 /// Held-out floors (targets 0.93 / 0.03).
 const HELDOUT_MIN_MICRO_F1: f64 = 0.86;
 const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.05;
@@ -37,7 +40,7 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 5] = [
+const PARTS: [Part; 6] = [
     Part {
         name: "dev",
         title: "dev (used for rule tuning)",
@@ -61,6 +64,12 @@ const PARTS: [Part; 5] = [
         title: "dev4 (used for rule tuning; written last, everyday false-alarm traps)",
         min_micro_f1: TUNING_FLOOR_MICRO_F1,
         max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
+    },
+    Part {
+        name: "dev5",
+        title: "dev5 (written last; scored, not yet tuned on)",
+        min_micro_f1: DEV5_MIN_MICRO_F1,
+        max_false_alarm_rate: DEV5_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "heldout",
