@@ -289,8 +289,9 @@ impl Grammar {
             if !function_word {
                 ended = false;
                 // パパ活は絶対にやりません / 援交とかしない: a noun's predicate decides it.
-                if noun_hit && (t.is("副詞") || t.is("動詞")) {
-                    if t.is("副詞") {
+                let adverbial = t.is("副詞") || t.pos1 == "副詞可能";
+                if noun_hit && (adverbial || t.is("動詞")) {
+                    if adverbial {
                         i += 1;
                         continue;
                     }
@@ -317,6 +318,16 @@ impl Grammar {
         }
         if citing {
             m.hearsay = true;
+        }
+        // 死ぬしかない / 援交するしかない: しか…ない means "nothing but", not a negation.
+        let shika = toks
+            .iter()
+            .skip(end)
+            .take(LOOKAHEAD)
+            .take_while(|t| !t.is_boundary())
+            .any(|t| t.surface == "しか" && t.is("助詞"));
+        if shika {
+            m.negated = false;
         }
         let last_pos = end.checked_sub(1).and_then(|j| toks.get(j));
         m.plain_end = ended

@@ -1,0 +1,107 @@
+//! Regression tests for the grammar that decides whether a matched word is the poster's own
+//! statement: each case names what it guards.
+
+#![cfg(feature = "embedded-dictionary")]
+
+use patrol::grammar::{ModSpec, Modality};
+use patrol::matcher::{scan, Source};
+use patrol::morph::Morphology;
+use patrol::normalize::normalize;
+use patrol::rules::RuleSet;
+
+struct Fixture {
+    morph: Morphology,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dictionary = patrol::dictionary::embedded().expect("embedded dictionary");
+        Fixture {
+            morph: Morphology::new(dictionary),
+        }
+    }
+
+    /// The modality of the first hit of `concept` in `text`.
+    fn modality(&self, text: &str, concept: &str) -> Modality {
+        let rules = RuleSet::embedded(&self.morph).expect("rules");
+        let id = rules.concept(concept).expect("concept exists");
+        let norm = normalize(text, &rules.symbols);
+        let toks = self.morph.analyze(&norm);
+        let s = scan(&rules, norm, toks, Source::Text, 2026);
+        s.hits
+            .iter()
+            .find(|h| h.concept == id)
+            .unwrap_or_else(|| panic!("no {concept} hit in {text:?}"))
+            .modality
+    }
+}
+
+#[test]
+fn modality_of_the_poster_s_own_words() {
+    let f = Fixture::new();
+    let cases: &[(&str, &str, ModSpec, bool)] = &[
+        ("もう死にたい", "die_verb", ModSpec::Desire, true),
+        ("死にたくない", "die_verb", ModSpec::Desire, false),
+        ("死にたくない", "die_verb", ModSpec::Negated, true),
+        ("昔は死にたかった", "die_verb", ModSpec::Desire, false),
+        ("今夜死にます", "die_verb", ModSpec::Intent, true),
+        ("明日死のう", "die_verb", ModSpec::Intent, true),
+        ("一緒に死にませんか", "die_verb", ModSpec::Invite, true),
+        (
+            "早く自殺しろ",
+            "suicide_specific_verb",
+            ModSpec::Imperative,
+            true,
+        ),
+        ("今夜死ぬ。", "die_verb", ModSpec::Plain, true),
+        // Idiom and hyperbole are not statements of intent.
+        ("死ぬほど笑った", "die_verb", ModSpec::Affirm, false),
+        ("美味しすぎて死にそう", "die_verb", ModSpec::Affirm, false),
+        // Quotation and citation are someone else's words.
+        ("『死にたい』と言ってた", "die_verb", ModSpec::Desire, false),
+        ("死にたいって言ってた", "die_verb", ModSpec::Desire, false),
+        (
+            "別に死にたいとかじゃないけど",
+            "die_verb",
+            ModSpec::Desire,
+            false,
+        ),
+        // 死ぬって決めてる is the poster's decision.
+        (
+            "誕生日に死ぬって決めてる",
+            "die_verb",
+            ModSpec::Intent,
+            true,
+        ),
+        // A hashtag labels a topic.
+        ("#死にたい 繋がりたい", "die_verb", ModSpec::Desire, false),
+        // Dialect endings close the sentence like a particle.
+        ("今夜死ぬさー", "die_verb", ModSpec::Plain, true),
+    ];
+    let mut failures = Vec::new();
+    for (text, concept, spec, expected) in cases {
+        let m = f.modality(text, concept);
+        if m.satisfies(*spec) != *expected {
+            failures.push(format!(
+                "{text:?} {concept}@{spec:?} expected {expected}: {m:?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "modality regressions:\n  {}",
+        failures.join("\n  ")
+    );
+}
+
+#[test]
+fn a_noun_s_predicate_decides_its_polarity() {
+    let f = Fixture::new();
+    let m = f.modality("パパ活は絶対にやりません", "solicit_sex");
+    assert!(!m.satisfies(ModSpec::Affirm), "{m:?}");
+    // しか…ない is "nothing but", not a negation.
+    let m = f.modality("もう援交するしかない", "solicit_sex");
+    assert!(m.satisfies(ModSpec::Affirm), "{m:?}");
+    let m = f.modality("ホ別苺で会える人", "solicit_sex");
+    assert!(m.satisfies(ModSpec::Affirm), "{m:?}");
+}
