@@ -522,19 +522,12 @@ impl<'a> Ctx<'a> {
         let strong = self.all_any(&self.rules.minor.strong, &both);
         let weak = self.all_any(&self.rules.minor.weak, &both);
         let adult = self.all_any(&self.rules.minor.adult, &both);
-        let weak_distinct = {
-            let mut s: Vec<&str> = weak.iter().map(|e| e.signal.as_str()).collect();
-            s.sort_unstable();
-            s.dedup();
-            s.len()
-        };
         // A weak signal (制服, 学校) in the post describes the person sought even when the
         // profile says the poster is an adult; only an adult signal from the same place cancels it.
         let weak_stands = |src: Source| {
             weak.iter().any(|e| e.source == src) && !adult.iter().any(|e| e.source == src)
         };
-        let minor = !strong.is_empty()
-            || (weak_distinct >= 1 && (weak_stands(Source::Text) || weak_stands(Source::Profile)));
+        let minor = !strong.is_empty() || weak_stands(Source::Text) || weak_stands(Source::Profile);
         let mut signals = strong;
         signals.extend(weak);
         ChildJudgement {

@@ -64,6 +64,19 @@ impl std::fmt::Debug for DictionaryParts {
 }
 
 impl DictionaryParts {
+    /// The parts that must be byte-identical to lindera's own build, with
+    /// lindera's file names: what the builder and the golden test compare.
+    pub fn lindera_files(&self) -> [(&'static str, &[u8]); 6] {
+        [
+            ("dict.trie", &self.trie),
+            ("dict.valsidx", &self.vals_idx),
+            ("dict.vals", &self.vals),
+            ("matrix.mtx", &self.matrix_mtx),
+            ("char_def.bin", &self.char_def),
+            ("unk.bin", &self.unknown_dictionary),
+        ]
+    }
+
     /// Assembles a lindera [`Dictionary`] from the parts (no copies of the
     /// large buffers are made).
     pub fn into_dictionary(self) -> Result<Dictionary, DictError> {

@@ -44,6 +44,24 @@ pub const MAGIC: [u8; 8] = *b"PATRDIC\x1a";
 /// [`load`] accepts. Bump it whenever the byte layout changes.
 pub const FORMAT_VERSION: u16 = 1;
 
+/// IPADIC's CSV columns, as lindera-ipadic 6.2's schema names them (used by the
+/// builder's metadata and by the tests' synthetic dictionaries).
+pub const IPADIC_FIELDS: [&str; 13] = [
+    "surface",
+    "left_context_id",
+    "right_context_id",
+    "cost",
+    "part_of_speech",
+    "part_of_speech_subcategory_1",
+    "part_of_speech_subcategory_2",
+    "part_of_speech_subcategory_3",
+    "conjugation_form",
+    "conjugation_type",
+    "base_form",
+    "reading",
+    "pronunciation",
+];
+
 /// How many detail fields each dictionary entry keeps: IPADIC's first eight
 /// (品詞 ×4, 活用型, 活用形, 原形, 読み); 発音 is dropped.
 pub const DETAIL_FIELDS: usize = 8;

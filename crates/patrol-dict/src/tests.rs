@@ -15,28 +15,11 @@ use lindera_dictionary::viterbi::{LexType, WordEntry, WordId};
 use crate::codec::crc32;
 use crate::{
     encode, load, load_parts, DictErrorKind, EncodeInput, SourceEntry, DETAIL_FIELDS,
-    FORMAT_VERSION, HEADER_LEN, MAGIC,
+    FORMAT_VERSION, HEADER_LEN, IPADIC_FIELDS, MAGIC,
 };
 
 fn schema_fields() -> Vec<String> {
-    [
-        "surface",
-        "left_context_id",
-        "right_context_id",
-        "cost",
-        "part_of_speech",
-        "part_of_speech_subcategory_1",
-        "part_of_speech_subcategory_2",
-        "part_of_speech_subcategory_3",
-        "conjugation_form",
-        "conjugation_type",
-        "base_form",
-        "reading",
-        "pronunciation",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    IPADIC_FIELDS.iter().map(|s| s.to_string()).collect()
 }
 
 fn test_metadata() -> Metadata {

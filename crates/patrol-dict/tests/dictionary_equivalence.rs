@@ -213,17 +213,10 @@ fn compact_dictionary_is_equivalent_to_lindera_build() {
     // (a) Byte-identical trie, value index and values (and the rest that is
     // carried over).
     let parts = patrol_dict::load_parts(&pdic).expect("decoding build/dict/ipadic.pdic");
-    for (name, ours) in [
-        ("dict.trie", &parts.trie),
-        ("dict.valsidx", &parts.vals_idx),
-        ("dict.vals", &parts.vals),
-        ("matrix.mtx", &parts.matrix_mtx),
-        ("char_def.bin", &parts.char_def),
-        ("unk.bin", &parts.unknown_dictionary),
-    ] {
+    for (name, ours) in parts.lindera_files() {
         let theirs = read(name);
         assert!(
-            *ours == theirs,
+            ours == theirs.as_slice(),
             "rebuilt {name} ({} bytes) differs from lindera's build/dict/full/{name} ({} bytes)",
             ours.len(),
             theirs.len()

@@ -156,15 +156,8 @@ fn run(args: &Args) -> Result<(), String> {
 
     // 4. Decode and compare with lindera's files.
     let parts = patrol_dict::load_parts(&compact).map_err(|e| format!("decode: {e}"))?;
-    for (name, ours) in [
-        ("dict.trie", &parts.trie),
-        ("dict.valsidx", &parts.vals_idx),
-        ("dict.vals", &parts.vals),
-        ("matrix.mtx", &parts.matrix_mtx),
-        ("char_def.bin", &parts.char_def),
-        ("unk.bin", &parts.unknown_dictionary),
-    ] {
-        if ours.as_slice() != file(name) {
+    for (name, ours) in parts.lindera_files() {
+        if ours != file(name) {
             return Err(format!(
                 "decoded {name} differs from lindera's ({} vs {} bytes)",
                 ours.len(),

@@ -21,21 +21,7 @@ pub fn ipadic_metadata() -> Metadata {
         true,  // flexible_csv
         false, // skip_invalid_cost_or_id
         true,  // normalize_details (―→—, ～→〜 in surfaces and details)
-        Schema::new(strings(&[
-            "surface",
-            "left_context_id",
-            "right_context_id",
-            "cost",
-            "part_of_speech",
-            "part_of_speech_subcategory_1",
-            "part_of_speech_subcategory_2",
-            "part_of_speech_subcategory_3",
-            "conjugation_form",
-            "conjugation_type",
-            "base_form",
-            "reading",
-            "pronunciation",
-        ])),
+        Schema::new(strings(&patrol_dict::IPADIC_FIELDS)),
         Schema::new(strings(&["surface", "part_of_speech", "reading"])),
     )
 }
