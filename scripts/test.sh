@@ -22,14 +22,8 @@ cargo fmt --all -- --check
 step "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo build -p patrol-wasm --target wasm32-unknown-unknown --release"
-cargo build -p patrol-wasm --target wasm32-unknown-unknown --release
-wasm="$TARGET/wasm32-unknown-unknown/release/patrol_wasm.wasm"
-for target in nodejs web; do
-    wasm-bindgen --target "$target" --remove-name-section --out-dir "build/wasm/$target" "$wasm"
-done
-bg=build/wasm/web/patrol_wasm_bg.wasm
-echo "wasm (after wasm-bindgen): $(stat -c %s "$bg") bytes raw, $(gzip -9c "$bg" | wc -c) bytes gzip -9"
+step "scripts/build-wasm.sh"
+scripts/build-wasm.sh
 
 step "cargo build --release --bin patrol (for the wasm/native comparison)"
 cargo build --release --bin patrol

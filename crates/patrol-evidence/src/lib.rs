@@ -1,0 +1,1 @@
+//! Canonical evidence records and the hash-chained evidence log (issue 4).

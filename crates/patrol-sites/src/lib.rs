@@ -1,0 +1,1 @@
+//! Site profiles and the native extraction engine (issue 3).

@@ -1,0 +1,1 @@
+//! The agency endpoint (issue 5).
