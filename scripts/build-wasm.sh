@@ -12,5 +12,7 @@ wasm="$TARGET/wasm32-unknown-unknown/release/patrol_wasm.wasm"
 for target in nodejs web; do
     wasm-bindgen --target "$target" --remove-name-section --out-dir "build/wasm/$target" "$wasm"
 done
+# wasm-bindgen's nodejs output is CommonJS; the root package.json says "type": "module".
+echo '{"type": "commonjs"}' >build/wasm/nodejs/package.json
 bg=build/wasm/web/patrol_wasm_bg.wasm
 echo "wasm (after wasm-bindgen): $(stat -c %s "$bg") bytes raw, $(gzip -9c "$bg" | wc -c) bytes gzip -9" >&2
