@@ -1,0 +1,99 @@
+// The supervisors' pages: a hash router over small views. The session lives in an HttpOnly cookie
+// set by the endpoint; this module only knows who is logged in and which view to show.
+import { clear, notice } from './dom.js';
+import * as session from './session.js';
+import { renderLogin } from './views/login.js';
+import { renderInbox } from './views/inbox.js';
+import { renderCase } from './views/case.js';
+import { renderHolds } from './views/holds.js';
+import { renderTakedowns } from './views/takedowns.js';
+import { renderReports } from './views/reports.js';
+import { renderProviders } from './views/providers.js';
+import { renderAudit } from './views/audit.js';
+
+const ROUTES = {
+  inbox: renderInbox,
+  case: renderCase,
+  holds: renderHolds,
+  takedowns: renderTakedowns,
+  reports: renderReports,
+  providers: renderProviders,
+  audit: renderAudit,
+};
+const ADMIN_ONLY = new Set(['providers', 'audit']);
+
+let me = null;
+let renderSeq = 0;
+
+function parseHash() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return { name: parts[0] || 'inbox', args: parts.slice(1) };
+}
+
+function showChrome(user) {
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  nav.classList.toggle('hidden', !user);
+  who.classList.toggle('hidden', !user);
+  if (!user) return;
+  document.getElementById('who-name').textContent = session.describe(user);
+  for (const a of nav.querySelectorAll('a[data-admin]')) a.classList.toggle('hidden', user.role !== 'admin');
+}
+
+function markCurrent(name) {
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.dataset.route === (name === 'case' ? 'inbox' : name)) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+async function route() {
+  const seq = ++renderSeq;
+  const main = document.getElementById('main');
+  if (!me) me = await session.current();
+  if (seq !== renderSeq) return;
+  showChrome(me);
+  if (!me) {
+    clear(main);
+    renderLogin(main, async (user) => {
+      me = user;
+      if (!location.hash || location.hash === '#/login') location.hash = '#/inbox';
+      else route();
+    });
+    return;
+  }
+  const { name, args } = parseHash();
+  const view = ROUTES[name];
+  markCurrent(name);
+  clear(main);
+  if (!view) {
+    main.append(notice('error', 'ページが見つかりません。'));
+    return;
+  }
+  if (ADMIN_ONLY.has(name) && me.role !== 'admin') {
+    main.append(notice('error', 'このページは管理者のみ利用できます。'));
+    return;
+  }
+  try {
+    await view(main, { me, args, isCurrent: () => seq === renderSeq });
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    main.append(notice('error', err?.message || String(err)));
+  }
+}
+
+window.addEventListener('hashchange', route);
+window.addEventListener('patrol:unauthorized', () => {
+  if (!me) return;
+  me = null;
+  route();
+});
+document.addEventListener('DOMContentLoaded', () => {
+  document.getElementById('logout').addEventListener('click', async () => {
+    await session.logout();
+    me = null;
+    location.hash = '#/login';
+    route();
+  });
+  route();
+});
