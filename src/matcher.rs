@@ -185,9 +185,9 @@ pub fn scan<'d>(
             }
         }
         // Patterns over the normalised text (ages, grades, dates, amounts).
-        // One pass decides which patterns match at all; only those are run for their spans.
-        let matching = rules.pattern_set.matches(norm.text());
-        for p in matching.iter().map(|i| &rules.patterns[i]) {
+        // A RegexSet's overlapping search cost ~45k instructions a post (callgrind); each regex's
+        // own literal prefilter rejects most texts far faster.
+        for p in rules.patterns.iter().filter(|p| p.regex.is_match(norm.text())) {
             for caps in p.regex.captures_iter(norm.text()) {
                 let Some(whole) = caps.get(0) else { continue };
                 if whole.as_str().is_empty() {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 use crate::category::Category;
 use crate::grammar::{Grammar, ModSpec, Modality};
@@ -153,8 +153,6 @@ pub struct RuleSet {
     /// First base key → terms starting with it.
     pub base_index: HashMap<String, Vec<usize>>,
     pub patterns: Vec<Pattern>,
-    /// All patterns at once, to skip those that do not match a text.
-    pub pattern_set: RegexSet,
     pub grammar: Grammar,
     pub rules: Vec<Rule>,
     pub suppressors: Vec<Suppressor>,
@@ -307,8 +305,6 @@ impl RuleSet {
                 .map(Some)
                 .map_err(|e| RuleError(format!("matcher: {e}")))
         };
-        let pattern_set = RegexSet::new(patterns.iter().map(|p| p.regex.as_str()))
-            .map_err(|e| RuleError(format!("patterns: {e}")))?;
         let reading_ac = build(&reading_keys)?;
         let surface_ac = build(&surface_keys)?;
 
@@ -429,7 +425,6 @@ impl RuleSet {
             surface_terms,
             base_index,
             patterns,
-            pattern_set,
             rules,
             suppressors,
             masks,
