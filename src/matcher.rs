@@ -187,7 +187,11 @@ pub fn scan<'d>(
         // Patterns over the normalised text (ages, grades, dates, amounts).
         // A RegexSet's overlapping search cost ~45k instructions a post (callgrind); each regex's
         // own literal prefilter rejects most texts far faster.
-        for p in rules.patterns.iter().filter(|p| p.regex.is_match(norm.text())) {
+        for p in rules
+            .patterns
+            .iter()
+            .filter(|p| p.regex.is_match(norm.text()))
+        {
             for caps in p.regex.captures_iter(norm.text()) {
                 let Some(whole) = caps.get(0) else { continue };
                 if whole.as_str().is_empty() {
