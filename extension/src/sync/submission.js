@@ -1,0 +1,59 @@
+// @ts-check
+/**
+ * What a submission carries (server/openapi.json SubmissionRequest), built from what the officer chose:
+ * the flagged post of the session, its analysis, and — for officers — the evidence case captured for it
+ * with the forms finalised into that case. Only flagged posts can be submitted at all: the session keeps
+ * nothing else (privacy by design: nothing unflagged ever leaves the browser).
+ *
+ * The queue stores the body *without* the evidence bytes and a reference to the case log up to the head
+ * it had at submission; the bytes are read from the (encrypted) evidence store when sending, so the
+ * queue never holds a second, unencrypted copy of screenshots, and every retry sends the same body.
+ */
+
+/** @typedef {import('../shared/messages.js').SessionEntry} SessionEntry */
+
+/**
+ * @typedef {{
+ *   kind: 'report'|'case', post: Record<string, any>, analysis: Record<string, any>, note: string,
+ *   evidence_ref: {case_id: string, head_seq: number}|null
+ * }} QueuedBody
+ */
+
+/**
+ * @param {SessionEntry|null} entry the session's flagged post
+ * @param {{role: string}} settings
+ * @param {{case_id: string, head_seq: number}|null} evidenceRef
+ * @param {string} [note]
+ * @returns {QueuedBody}
+ */
+export function queuedBody(entry, settings, evidenceRef, note = '') {
+  if (!entry) throw new Error('この投稿はこのセッションの要対応一覧にありません（タブを再読み込みしてから、もう一度お試しください）。');
+  if (entry.categories.length === 0) throw new Error('要対応と判定されていない投稿は送信できません。');
+  const volunteer = settings.role === 'volunteer';
+  return {
+    kind: volunteer ? 'report' : 'case',
+    post: { ...entry.post, permalink: entry.post.url || null },
+    analysis: entry.analysis,
+    note,
+    // Volunteers send reports: no evidence, no forms (000 §3, 004; the server refuses forms from them).
+    evidence_ref: volunteer ? null : evidenceRef,
+  };
+}
+
+/**
+ * The request body sent to the endpoint.
+ * @param {string} key the idempotency key
+ * @param {QueuedBody} q
+ * @param {(ref: {case_id: string, head_seq: number}) => Promise<{evidence: object, forms: {form: string, html: string}[]}>} readEvidence
+ */
+export async function requestBody(key, q, readEvidence) {
+  /** @type {Record<string, any>} */
+  const body = { idempotency_key: key, kind: q.kind, post: q.post, analysis: q.analysis };
+  if (q.note) body.note = q.note;
+  if (q.evidence_ref) {
+    const { evidence, forms } = await readEvidence(q.evidence_ref);
+    body.evidence = evidence;
+    if (forms.length > 0) body.forms = forms;
+  }
+  return body;
+}
