@@ -1,5 +1,5 @@
 // The inbox pages' pure helpers, run in Chromium where they run for real: code-point span offsets,
-// hostile text rendered literally, CSV formula defusing, the inbox order, the 003 §4(1) checklist.
+// hostile text rendered literally, screenshot blur regions, the inbox order, the 003 §4(1) checklist.
 // Served from www/ by a throw-away static server (no endpoint needed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,18 +100,10 @@ test('hostile text stays text: markup is shown literally and bidi overrides are 
   assert.equal(out.href, '#');
 });
 
-test('CSV for the ICSA hand-off defuses formulas, quotes commas and quotes, and starts with a BOM', async () => {
-  const csv = await run(async ([b]) => {
-    const { toCsv } = await import(`${b}/inbox/js/csv.js`);
-    return toCsv(['URL', 'メモ'], [['https://a.example/?q=1,2', '=HYPERLINK("http://evil")'], ['-1+1', '"引用"']]);
-  }, base);
-  assert.equal(csv, '\uFEFFURL,メモ\r\n"https://a.example/?q=1,2","\'=HYPERLINK(""http://evil"")"\r\n\'-1+1,"""引用"""\r\n');
-});
-
-test('inbox order: suicide cases first, those meeting 003 §4(1) before others, then urgency, then the longest waiting', async () => {
+test('inbox order: suicide cases first, those meeting 003 §4(1) before others, then urgency, then the most recent report', async () => {
   const order = await run(async ([b]) => {
     const { compareCases } = await import(`${b}/inbox/js/cases.js`);
-    const c = (id, categories, level, created, urgency = {}) => ({ id, categories, created_at: created, analysis: { categories, urgency: { level, ...urgency } } });
+    const c = (id, categories, level, created, urgency = {}) => ({ id, categories, last_reported_at: created, analysis: { categories, urgency: { level, ...urgency } } });
     const full = { timing: [{}], specific: [{}], explicit: [{}], doubt: [] };
     const list = [
       c('child-high-old', ['child_sexual_contact'], 'high', '2026-11-01T00:00:00Z'),
@@ -122,7 +114,7 @@ test('inbox order: suicide cases first, those meeting 003 §4(1) before others, 
     ];
     return list.sort(compareCases).map((x) => x.id);
   }, base);
-  assert.deepEqual(order, ['suicide-inquiry-old', 'suicide-inquiry-new', 'suicide-low', 'child-high-old', 'child-low']);
+  assert.deepEqual(order, ['suicide-inquiry-new', 'suicide-inquiry-old', 'suicide-low', 'child-high-old', 'child-low']);
 });
 
 test('the 003 §4(1) checklist reads the analysis spans: (エ) fails when a doubt span exists', async () => {
@@ -135,6 +127,20 @@ test('the 003 §4(1) checklist reads the analysis spans: (エ) fails when a doub
   }, base);
   assert.deepEqual(k[0], { timing: true, specific: false, explicit: true, no_doubt: false });
   assert.deepEqual(k[1], { timing: true, specific: true, explicit: true, no_doubt: true });
+});
+
+test('blur regions scale from the screenshot entry to the image; without regions the whole image is blurred', async () => {
+  const r = await run(async ([b]) => {
+    const { regionsOf } = await import(`${b}/inbox/js/views/evidence.js`);
+    return [
+      regionsOf({ width: 8, regions: [{ x: 2, y: 2, width: 2, height: 2 }] }, 16, 12),
+      regionsOf({ width: 8, regions: [{ x: 'a', y: 0, width: 2, height: 2 }] }, 8, 6),
+      regionsOf({}, 8, 6),
+    ];
+  }, base);
+  assert.deepEqual(r[0], [{ x: 4, y: 4, w: 4, h: 4 }]);
+  assert.deepEqual(r[1], [{ x: 0, y: 0, w: 8, h: 6 }]);
+  assert.deepEqual(r[2], [{ x: 0, y: 0, w: 8, h: 6 }]);
 });
 
 test('no page errors while the helpers ran', () => {

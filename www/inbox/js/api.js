@@ -43,13 +43,15 @@ export async function request(method, path, body, { raw = false } = {}) {
     let message = '';
     try {
       detail = await res.json();
-      message = detail?.error?.message || detail?.message || detail?.error || '';
+      // The endpoint's errors are {error, message_ja, detail?} (server/openapi.json).
+      message = detail?.message_ja || '';
     } catch {
       // not JSON: keep the status text
     }
     if (typeof message !== 'string') message = '';
     const base = STATUS_TEXT[res.status] || `サーバーエラー (${res.status})`;
-    const err = new ApiError(res.status, message ? `${base}: ${message}` : base, detail);
+    const err = new ApiError(res.status, message || base, detail);
+    err.code = detail?.error || '';
     if (res.status === 401) window.dispatchEvent(new CustomEvent('patrol:unauthorized'));
     throw err;
   }

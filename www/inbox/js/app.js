@@ -20,7 +20,7 @@ const ROUTES = {
   providers: renderProviders,
   audit: renderAudit,
 };
-const ADMIN_ONLY = new Set(['providers', 'audit']);
+const ADMIN_ONLY = new Set(['audit']);
 
 let me = null;
 let renderSeq = 0;
@@ -68,6 +68,10 @@ async function route() {
   clear(main);
   if (!view) {
     main.append(notice('error', 'ページが見つかりません。'));
+    return;
+  }
+  if (me.role === 'volunteer') {
+    main.append(notice('error', '監督者ページは警察官・監督者・管理者が利用します。報告は拡張機能から行ってください。'));
     return;
   }
   if (ADMIN_ONLY.has(name) && me.role !== 'admin') {

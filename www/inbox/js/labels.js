@@ -17,7 +17,7 @@ export const categoryName = (id) => CATEGORIES[id]?.name || String(id);
 export const isSuicide = (id) => CATEGORIES[id]?.group === 'suicide';
 
 export const STATUSES = {
-  submitted: '未処理',
+  new: '未処理',
   approved: '承認済み',
   returned: '差戻し',
   done: '処理完了',
@@ -43,5 +43,7 @@ export const CHECKLIST = [
 export const REGION = { in: '管轄内', out: '管轄外', unknown: '不明' };
 
 export const TAKEDOWN_METHODS = {
-  form: '通報フォーム', mail: '電子メール', phone: '電話', fax: 'ファックス', letter: '文書', other: 'その他',
+  form: '通報フォーム', email: '電子メール', x_report: 'X の報告機能', phone: '電話', fax: 'ファックス', letter: '文書', other: 'その他',
 };
+
+export const TAKEDOWN_STATES = { requested: '依頼済み（未確認）', still_up: '掲載中', removed: '削除済み' };

@@ -1,13 +1,17 @@
 // The detail of one case: the post record, the text with the evidence spans highlighted, the
-// signals, the evidence (media blurred until revealed), the chain status, the reports, the forms to
-// print, and the review actions.
+// signals, the evidence (media blurred until revealed) with the server's verification, the reports
+// of every user on the post, the forms to print, warnings, takedowns and the review actions.
 import { h, replace, jst, literal, highlight, hasControls, notice } from '../dom.js';
-import { CHECKLIST, REGION, ROLES, URGENCY, statusName, categoryName } from '../labels.js';
-import { analysisOf, categoriesOf, checklistOf, getCase, inquiryOf, reviewCase, suicideCase, urgencyOf } from '../cases.js';
+import { CATEGORIES, CHECKLIST, REGION, ROLES, URGENCY, statusName, categoryName, TAKEDOWN_STATES } from '../labels.js';
+import { addWarning, analysisOf, categoriesOf, checklistOf, getCase, getSubmission, inquiryOf, reviewCase, suicideCase, urgencyOf } from '../cases.js';
 import { categoryBadges } from './inbox.js';
 import { evidenceSection } from './evidence.js';
 import { formsSection } from './forms.js';
 import { holdBanner } from './holds.js';
+import { takedownForm } from './takedowns.js';
+
+/** Submissions fetched in full per case (post record, evidence log, artefacts); more are listed only. */
+const FULL_SUBMISSIONS = 10;
 
 /** Every span of the analysis on one source ("text" or "profile"), with a kind for colouring. */
 export function spansFor(analysis, source) {
@@ -34,124 +38,199 @@ function field(label, value) {
   return [h('dt', {}, label), h('dd', {}, value ?? '—')];
 }
 
-function linkTo(url) {
+/** A link only for a plain http(s) URL without disguising characters; otherwise the URL as text. */
+export function linkTo(url) {
   if (!url) return '—';
   const text = literal(url);
   if (!/^https?:\/\//i.test(url) || hasControls(url)) return h('span', { class: 'url' }, text);
   return h('a', { class: 'url', href: url, target: '_blank', rel: 'noopener noreferrer' }, text);
 }
 
-function postRecord(c) {
-  const p = c.post || c;
+const orDash = (v) => (v === null || v === undefined || v === '' ? '—' : literal(String(v)));
+
+function postRecord(c, post) {
+  const p = post || {};
   return h('dl', { class: 'record', id: 'post-record' },
-    field('URL', linkTo(p.url)),
-    field('サイト', literal(p.site || '')),
-    field('掲示板', p.board ? literal(p.board) : '—'),
-    field('投稿番号', p.post_no ? literal(String(p.post_no)) : '—'),
-    field('投稿者', h('span', { id: 'author' }, literal([p.author_handle, p.author_name].filter(Boolean).join(' / ') || p.author || ''))),
-    field('投稿日時', jst(p.posted_at)),
-    field('保全日時', jst(p.captured_at || c.captured_at)),
-    field('受付日時', jst(c.created_at || c.submitted_at)),
-    field('所属', literal(c.unit || '')),
-    field('状態', h('span', { class: `badge status-${c.status}`, id: 'case-status' }, statusName(c.status))));
+    field('URL', linkTo(c.url || p.url)),
+    p.permalink && p.permalink !== (c.url || p.url) ? field('固定リンク', linkTo(p.permalink)) : null,
+    field('サイト', orDash(c.site || p.site)),
+    field('掲示板', orDash(p.board)),
+    field('投稿番号', orDash(p.post_no)),
+    field('投稿者', h('span', { id: 'author' }, literal([c.author_handle || p.author_handle, p.author_name].filter(Boolean).join(' / ') || '—'))),
+    field('投稿日時', jst(c.posted_at || p.posted_at)),
+    field('初回報告', jst(c.first_reported_at)),
+    field('最終報告', jst(c.last_reported_at)),
+    field('所属', orDash(c.unit)),
+    field('状態', h('span', { class: `badge status-${c.status}`, id: 'case-status', 'data-status': c.status }, statusName(c.status))));
+}
+
+function spanList(items) {
+  return items && items.length
+    ? h('ul', { class: 'signals' }, items.map((s) => h('li', {}, literal(s.text || ''), ' ', h('span', { class: 'muted' }, '（', literal(s.label || s.signal || ''), '）'))))
+    : h('span', { class: 'muted' }, 'なし');
 }
 
 function signals(c, analysis) {
   const k = checklistOf(c);
   const u = analysis.urgency || {};
-  const list = (items) => (items && items.length
-    ? h('ul', { class: 'signals' }, items.map((s) => h('li', {}, literal(s.text || ''), ' ', h('span', { class: 'muted' }, `（${s.label || s.signal || ''}）`))))
-    : h('span', { class: 'muted' }, 'なし'));
   const child = analysis.child || {};
   const places = analysis.places || [];
   return h('div', { class: 'card', id: 'signals' },
     h('h3', {}, '判定の根拠'),
     h('p', {}, categoryBadges(categoriesOf(c)), ' 緊急度: ', h('span', { class: `badge urg-${urgencyOf(c)}` }, URGENCY[urgencyOf(c)] || urgencyOf(c))),
+    (analysis.flags || []).length ? h('ul', { class: 'signals' }, analysis.flags.map((f) => h('li', {},
+      literal(f.label || categoryName(f.category)), ' ', h('span', { class: 'muted' }, literal(f.clause || ''))))) : null,
     suicideCase(c) ? h('div', {},
       h('h3', {}, '照会の判断（003 §4(1)ア）'),
       h('ul', { class: 'signals', id: 'checklist-detail' }, CHECKLIST.map((item) => {
         const spans = item.key === 'no_doubt' ? u.doubt : u[item.key];
-        return h('li', { 'data-check': item.key },
+        return h('li', { 'data-check': item.key, 'data-met': k[item.key] ? '1' : '0' },
           h('b', {}, `(${item.mark}) ${item.name}: ${k[item.key] ? '該当' : '非該当'}`),
           item.key === 'no_doubt'
-            ? (spans && spans.length ? h('div', {}, '疑義の要素: ', list(spans)) : null)
-            : list(spans));
+            ? (spans && spans.length ? h('div', {}, '疑義の要素: ', spanList(spans)) : null)
+            : spanList(spans));
       })),
       h('p', { id: 'inquiry-verdict', class: inquiryOf(c) ? 'notice notice-error' : 'notice notice-warn' },
-        inquiryOf(c) ? 'プロバイダ等への照会の要件を満たしています（003 §4(1)）。' : '照会の要件をすべては満たしていません。')) : null,
+        inquiryOf(c) ? 'プロバイダ等への照会の要件を満たしています（003 §4(1)）。照会書を確認し、緊急時はファックスで送信してください（003 §4(2)）。'
+          : '照会の要件をすべては満たしていません。')) : null,
     h('h3', {}, '児童に関する判断'),
-    h('p', {}, child.minor || analysis.minor ? '児童と判断（投稿または相手方）' : '児童とは判断されていません'),
-    list(child.signals),
+    h('p', { id: 'minor' }, child.minor || analysis.minor || c.minor ? '児童と判断（投稿者または相手方: 001 §4）' : '児童とは判断されていません'),
+    spanList(child.signals),
     h('h3', {}, '地域'),
-    h('p', { id: 'region' }, REGION[analysis.region] || '不明', '（管轄: ', literal(analysis.jurisdiction || '—'), '）'),
+    h('p', { id: 'region' }, REGION[analysis.region || c.region] || '不明', '（管轄: ', literal(analysis.jurisdiction || '—'), '）'),
     places.length ? h('ul', { class: 'signals' }, places.map((p) => h('li', {}, literal(p.name || ''), ' ', h('span', { class: 'muted' }, p.inside ? '管轄内' : '管轄外')))) : null);
 }
 
 function reportsSection(c) {
-  const reports = c.reports || [];
+  const subs = c.submissions || [];
   return h('div', { class: 'card', id: 'reports' },
-    h('h3', {}, `報告（${reports.length}件）`),
-    reports.length > 1 ? h('p', { class: 'muted' }, '同じ書き込みについて複数の利用者から報告があります。') : null,
-    reports.length
+    h('h3', {}, `報告（${subs.length}件）`),
+    subs.length > 1 ? h('p', { class: 'muted' }, '同じ書き込みについて複数の報告があり、1件の案件にまとめています。') : null,
+    subs.length
       ? h('table', {},
-        h('thead', {}, h('tr', {}, h('th', {}, '報告者'), h('th', {}, '役割'), h('th', {}, '所属'), h('th', {}, '日時'), h('th', {}, 'コメント'))),
-        h('tbody', {}, reports.map((r) => h('tr', {},
-          h('td', {}, literal(r.reporter?.name || r.reporter_name || r.reporter || '')),
-          h('td', {}, ROLES[r.reporter?.role || r.role] || literal(r.reporter?.role || r.role || '')),
-          h('td', {}, literal(r.unit || r.reporter?.unit || '')),
-          h('td', {}, jst(r.created_at || r.submitted_at)),
-          h('td', { class: 'cell-text' }, literal(r.comment || r.note || ''))))))
+        h('thead', {}, h('tr', {}, ['報告者', '役割', '所属', '受信日時', '種別', 'メモ'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, subs.map((s) => h('tr', { 'data-submission-id': s.id },
+          h('td', {}, literal(s.reporter?.name || '')),
+          h('td', {}, ROLES[s.reporter?.role] || literal(s.reporter?.role || '')),
+          h('td', {}, literal(s.reporter?.unit || s.unit || '')),
+          h('td', {}, jst(s.received_at)),
+          h('td', {}, s.kind === 'report' ? '報告' : '案件'),
+          h('td', { class: 'cell-text' }, literal(s.note || ''))))))
       : h('p', { class: 'muted' }, '報告の記録がありません。'));
 }
 
+const EVENT_NAMES = { approve: '承認', return: '差戻し', done: '処理完了', reopen: '再開', warning: '警告の記録' };
+
 function historySection(c) {
-  const reviews = c.reviews || c.history || [];
-  if (!reviews.length) return null;
+  const events = c.events || [];
   return h('div', { class: 'card', id: 'history' },
     h('h3', {}, '審査の履歴'),
-    h('ul', { class: 'signals' }, reviews.map((r) => h('li', {},
-      jst(r.created_at || r.at), ' ', h('b', {}, statusName(r.status || r.action)), ' ',
-      literal(r.reviewer?.name || r.reviewer || r.by || ''),
-      r.comment ? h('div', { class: 'cell-text' }, '「', literal(r.comment), '」') : null))));
+    events.length
+      ? h('ul', { class: 'signals' }, events.map((e) => h('li', { 'data-action': e.action },
+        jst(e.at), ' ', h('b', {}, EVENT_NAMES[e.action] || literal(e.action || '')), ' ',
+        literal(e.actor || ''), e.role ? `（${ROLES[e.role] || e.role}）` : '',
+        e.comment ? h('div', { class: 'cell-text' }, '「', literal(e.comment), '」') : null)))
+      : h('p', { class: 'muted' }, 'まだ審査されていません。'));
 }
 
-function actions(c, me, refresh) {
+function providerSection(c) {
+  const p = c.provider;
+  return h('div', { class: 'card', id: 'provider' },
+    h('h3', {}, '照会先（003 §4(4)）'),
+    p ? h('dl', { class: 'record' },
+      field('名称', orDash(p.name)), field('担当部署', orDash(p.department)), field('電話', orDash(p.phone)),
+      field('ファックス', orDash(p.fax)), field('電子メール', orDash(p.email)), field('住所', orDash(p.address)))
+      : h('p', { class: 'muted' }, 'このサイトの照会先は登録されていません。管理者に登録を依頼してください。'));
+}
+
+function warningsSection(c, me, redraw) {
+  const warnings = c.warnings || [];
+  const cats = categoriesOf(c).filter((id) => CATEGORIES[id]?.group === 'child');
+  const canWarn = me.role === 'officer' || me.role === 'supervisor';
+  let form = null;
+  if (canWarn && cats.length) {
+    const category = h('select', { id: 'warning-category', name: 'category' }, cats.map((id) => h('option', { value: id }, categoryName(id))));
+    const doubtful = h('input', { type: 'checkbox', id: 'warning-doubtful', name: 'doubtful' });
+    const replyUrl = h('input', { id: 'warning-url', name: 'reply_url', type: 'url', placeholder: 'https://x.com/…（返信の URL）' });
+    const status = h('div', {});
+    const save = h('button', { type: 'button', id: 'warning-save', class: 'secondary' }, '警告の実施を記録');
+    save.addEventListener('click', async () => {
+      replace(status);
+      save.disabled = true;
+      try {
+        await addWarning(c.id, {
+          category: category.value, doubtful: doubtful.checked,
+          replied_at: new Date().toISOString(), reply_url: replyUrl.value.trim() || null,
+        });
+        await redraw('警告の実施を記録しました（月報に計上されます: 001 §5(4)）。');
+      } catch (err) {
+        replace(status, notice('error', err.code === 'approval_required'
+          ? '疑義のある警告は、実施責任者が案件を承認してから実施します（001 §5(3)）。先に承認してください。'
+          : err.message));
+        save.disabled = false;
+      }
+    });
+    form = h('div', { class: 'no-print' },
+      h('div', { class: 'row' }, h('label', { for: 'warning-category' }, '類型', category),
+        h('label', { for: 'warning-doubtful' }, '疑義あり（001 §5(3)）', doubtful),
+        h('label', { for: 'warning-url' }, '返信の URL', replyUrl), save),
+      status);
+  }
+  return h('div', { class: 'card', id: 'warnings' },
+    h('h3', {}, '注意喚起・警告（001 §5(3)）'),
+    warnings.length
+      ? h('ul', { class: 'signals' }, warnings.map((w) => h('li', {},
+        jst(w.replied_at), ' ', categoryName(w.category), w.doubtful ? '（疑義あり・承認済み）' : '', ' ', literal(w.by || ''), ' ',
+        w.reply_url ? linkTo(w.reply_url) : null)))
+      : h('p', { class: 'muted' }, '警告の記録はありません。'),
+    form);
+}
+
+function takedownsSection(c, me, redraw) {
+  const list = c.takedowns || [];
+  const canRequest = (me.role === 'officer' || me.role === 'supervisor') && !(c.hold && c.hold.active !== false && c.hold.unit !== me.unit);
+  return h('div', { class: 'card', id: 'case-takedowns' },
+    h('h3', {}, '削除依頼'),
+    list.length
+      ? h('ul', { class: 'signals' }, list.map((t) => h('li', { 'data-state': t.state },
+        jst(t.requested_at), ' ', TAKEDOWN_STATES[t.state] || literal(t.state || ''), `（${t.days_outstanding ?? '—'}日経過）`)))
+      : h('p', { class: 'muted' }, '削除依頼の記録はありません。'),
+    canRequest && !c.hold ? takedownForm({ url: c.url, case_id: c.id }, (m) => redraw(m)) : null);
+}
+
+function actions(c, me, redraw) {
   const status = h('div', { id: 'review-status' });
   const comment = h('textarea', { id: 'review-comment', name: 'comment', placeholder: '差戻しの理由・指示（差戻しには必須）' });
-  const doubtful = !!(c.doubtful_warning || c.warning_doubtful || c.doubtful);
+  const doubtful = !!c.approval_required_for_doubtful_warning;
   const run = async (action, button) => {
     replace(status);
     const text = comment.value.trim();
     if (action === 'return' && !text) {
-      status.append(notice('error', '差戻しの理由を入力してください。'));
+      replace(status, notice('error', '差戻しの理由を入力してください。'));
       comment.focus();
       return;
     }
     button.disabled = true;
     try {
       await reviewCase(c.id, action, text);
-      comment.value = '';
-      await refresh(`${{ approve: '承認しました', return: '差し戻しました', done: '処理完了にしました' }[action]}。`);
+      await redraw(`${{ approve: '承認しました', return: '差し戻しました', done: '処理完了にしました' }[action]}。`);
     } catch (err) {
-      status.append(notice('error', err.message));
+      replace(status, notice('error', err.message));
       button.disabled = false;
     }
   };
   const canReview = me.role === 'supervisor' || me.role === 'admin';
-  const approve = h('button', { type: 'button', id: 'approve', disabled: !canReview || c.status === 'approved' || c.status === 'done' },
-    doubtful ? '警告の実施を承認' : '承認');
-  const ret = h('button', { type: 'button', id: 'return', class: 'secondary', disabled: !canReview || c.status === 'done' }, '差戻し');
-  const done = h('button', {
-    type: 'button', id: 'done', class: 'secondary',
-    disabled: !canReview || c.status === 'done' || (doubtful && c.status !== 'approved'),
-  }, '処理完了');
+  const approve = h('button', { type: 'button', id: 'approve', disabled: !canReview || !['new', 'returned'].includes(c.status) },
+    doubtful ? '承認（疑義のある警告を含む）' : '承認');
+  const ret = h('button', { type: 'button', id: 'return', class: 'secondary', disabled: !canReview || !['new', 'approved'].includes(c.status) }, '差戻し');
+  const done = h('button', { type: 'button', id: 'done', class: 'secondary', disabled: !canReview || c.status !== 'approved' }, '処理完了');
   approve.addEventListener('click', () => run('approve', approve));
   ret.addEventListener('click', () => run('return', ret));
   done.addEventListener('click', () => run('done', done));
   return h('div', { class: 'card actions', id: 'actions' },
     h('h3', {}, '審査'),
     doubtful ? h('p', { class: 'notice notice-warn', id: 'doubtful' },
-      '警告の実施に疑義があるとして報告されています。実施責任者の承認を得てから警告します（001 §5(3)）。') : null,
+      '警告の実施に疑義があるため、実施責任者の承認を得てから警告します（001 §5(3)）。') : null,
     canReview ? null : h('p', { class: 'muted' }, '審査は監督者が行います。'),
     comment,
     h('div', { class: 'row' }, approve, ret, done),
@@ -162,16 +241,18 @@ export async function renderCase(main, { me, args, isCurrent }) {
   const id = args[0];
   const draw = async (message) => {
     const c = await getCase(id);
+    const subs = await Promise.all((c.submissions || []).slice(0, FULL_SUBMISSIONS).map((s) => getSubmission(s.id).catch(() => null)));
     if (!isCurrent()) return;
+    const full = subs.filter(Boolean);
+    const post = full.find((s) => s.post)?.post || {};
     const analysis = analysisOf(c);
-    const p = c.post || c;
-    const text = p.text || '';
-    const profile = p.profile || '';
-    replace(main, 
+    const text = c.text ?? post.text ?? '';
+    const profile = post.profile || '';
+    replace(main,
       h('p', { class: 'no-print' }, h('a', { href: '#/inbox' }, '← 受信箱へ戻る')),
       h('h2', {}, `案件 ${c.id}: `, categoriesOf(c).map(categoryName).join('・') || '分類なし'),
       message ? notice('ok', message) : null,
-      await holdBanner(c, me),
+      holdBanner(c, me),
       h('div', { class: 'detail-grid' },
         h('div', {},
           h('div', { class: 'card' },
@@ -181,14 +262,17 @@ export async function renderCase(main, { me, args, isCurrent }) {
             profile ? h('h3', {}, '投稿者のプロフィール') : null,
             profile ? h('div', { class: 'post-text', id: 'profile-text' }, highlight(profile, spansFor(analysis, 'profile'))) : null,
             h('h3', {}, '投稿の記録'),
-            postRecord(c)),
-          await evidenceSection(c),
+            postRecord(c, post)),
+          evidenceSection(c, full),
           formsSection(c)),
         h('div', {},
           actions(c, me, draw),
           signals(c, analysis),
           reportsSection(c),
-          historySection(c))));
+          historySection(c),
+          warningsSection(c, me, draw),
+          takedownsSection(c, me, draw),
+          providerSection(c))));
   };
   replace(main, h('p', { class: 'muted' }, '読み込み中…'));
   await draw();

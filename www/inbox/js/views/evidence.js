@@ -1,41 +1,35 @@
 // Evidence in the detail view. Screenshots may show a child's image (000: viewing is itself a harm),
-// so media regions are drawn blurred until the supervisor clicks to reveal them; when the regions
-// are unknown the whole screenshot is blurred. The hash-chain status is the server's verdict.
+// so the media regions the extension listed (`ref.regions` of screenshot entries) are drawn blurred
+// until the supervisor clicks to reveal them; when no regions are listed the whole screenshot is
+// blurred. The chain status is what the endpoint verified on receipt (a broken chain is refused).
 import { h, replace, jst, literal } from '../dom.js';
-import * as api from '../api.js';
 
-/** Evidence items of a case, whichever key the record uses. */
-function itemsOf(c) {
-  return c.evidence || c.evidences || [];
-}
+const SCREENSHOT_KINDS = new Set(['screenshot_tab', 'screenshot_post']);
+const KIND_NAMES = {
+  genesis: '開始', record: '証拠記録', screenshot_tab: '画面のスクリーンショット', screenshot_post: '投稿のスクリーンショット',
+  form_final: '書類', note: 'メモ', ack: '受信確認', export: '書き出し',
+};
 
-/** The same-origin URL of an evidence item's image, if it has one. */
-function mediaUrl(item) {
-  const u = item.url || item.media_url || item.screenshot_url;
-  if (typeof u === 'string' && u.startsWith('/') && !u.startsWith('//')) return u;
-  if (item.id !== undefined && (item.kind === 'screenshot' || item.content_type?.startsWith('image/'))) {
-    return `/api/evidence/${api.seg(item.id)}/content`;
-  }
-  return null;
-}
+/** Only same-origin API paths may become image sources. */
+const sameOrigin = (u) => typeof u === 'string' && u.startsWith('/') && !u.startsWith('//');
 
-/** Regions (image pixels) to blur: `media_regions` [{x, y, width, height}], or the whole image. */
-function regionsOf(item, w, hgt) {
-  const list = item.media_regions || item.regions || [];
-  const valid = list
-    .map((r) => ({ x: +r.x, y: +r.y, w: +(r.width ?? r.w), h: +(r.height ?? r.h) }))
+/** Regions in image pixels: `ref.regions` [{x, y, width, height}] scaled by image/ref width, or the whole image. */
+export function regionsOf(ref, naturalWidth, naturalHeight) {
+  const scale = ref?.width > 0 ? naturalWidth / ref.width : 1;
+  const valid = (ref?.regions || [])
+    .map((r) => ({ x: +r.x * scale, y: +r.y * scale, w: +r.width * scale, h: +r.height * scale }))
     .filter((r) => [r.x, r.y, r.w, r.h].every(Number.isFinite) && r.w > 0 && r.h > 0);
-  return valid.length ? valid : [{ x: 0, y: 0, w, h: hgt }];
+  return valid.length ? valid : [{ x: 0, y: 0, w: naturalWidth, h: naturalHeight }];
 }
 
 /**
  * A screenshot drawn on a canvas with its media regions blurred; the button toggles. Drawing on a
- * canvas (not a CSS filter on an <img>) means the unblurred pixels are not in the DOM until revealed.
+ * canvas (not a CSS filter on an <img>) keeps the unblurred pixels off the screen until revealed.
  */
-function screenshot(item, src) {
-  const canvas = h('canvas', { class: 'shot-canvas', 'data-evidence-id': item.id, 'aria-label': '証拠のスクリーンショット' });
+function screenshot(ref, src) {
+  const canvas = h('canvas', { class: 'shot-canvas', 'data-name': ref.name, 'data-state': 'loading', 'aria-label': '証拠のスクリーンショット' });
   const caption = h('figcaption', {}, '画像部分はぼかして表示しています。');
-  const reveal = h('button', { type: 'button', class: 'reveal', 'aria-pressed': 'false' }, '画像を表示');
+  const reveal = h('button', { type: 'button', class: 'reveal secondary', 'aria-pressed': 'false' }, '画像を表示');
   const img = new Image();
   let revealed = false;
   const draw = () => {
@@ -45,56 +39,81 @@ function screenshot(item, src) {
     ctx.filter = 'none';
     ctx.drawImage(img, 0, 0);
     if (revealed) return;
-    for (const r of regionsOf(item, img.naturalWidth, img.naturalHeight)) {
+    const radius = Math.max(4, Math.round(Math.max(img.naturalWidth, img.naturalHeight) / 40));
+    for (const r of regionsOf(ref, img.naturalWidth, img.naturalHeight)) {
       ctx.save();
       ctx.beginPath();
       ctx.rect(r.x, r.y, r.w, r.h);
       ctx.clip();
-      ctx.filter = 'blur(24px) grayscale(0.7)';
+      // A blur alone can leave a small image recognisable: grey it and cover it with a mosaic too.
+      ctx.filter = `blur(${radius}px) grayscale(1)`;
       ctx.drawImage(img, 0, 0);
+      ctx.filter = 'none';
+      ctx.fillStyle = 'rgba(120,120,120,0.55)';
+      ctx.fillRect(r.x, r.y, r.w, r.h);
       ctx.restore();
     }
   };
   img.addEventListener('load', () => {
     draw();
-    canvas.dataset.state = 'blurred';
+    canvas.dataset.state = revealed ? 'revealed' : 'blurred';
   });
-  img.addEventListener('error', () => replace(caption, '画像を読み込めませんでした。'));
+  img.addEventListener('error', () => {
+    canvas.dataset.state = 'error';
+    replace(caption, '画像を読み込めませんでした（保存期間を過ぎて削除された可能性があります）。');
+  });
   reveal.addEventListener('click', () => {
     revealed = !revealed;
     reveal.textContent = revealed ? 'ぼかしに戻す' : '画像を表示';
     reveal.setAttribute('aria-pressed', String(revealed));
-    canvas.dataset.state = revealed ? 'revealed' : 'blurred';
     caption.textContent = revealed ? '画像を表示しています。確認後はぼかしに戻してください。' : '画像部分はぼかして表示しています。';
-    if (img.complete && img.naturalWidth) draw();
+    if (img.complete && img.naturalWidth) {
+      draw();
+      canvas.dataset.state = revealed ? 'revealed' : 'blurred';
+    }
   });
   img.src = src;
   return h('figure', { class: 'shot' }, h('div', { class: 'frame' }, canvas), h('div', { class: 'row no-print' }, reveal), caption);
 }
 
-/** The server's verdict on the evidence hash chain. */
-function chainStatus(c) {
-  const chain = c.chain || c.chain_status || c.evidence_chain;
-  if (!chain) return h('p', { class: 'muted', id: 'chain' }, 'ハッシュチェーンの検証結果はありません。');
-  const ok = chain === 'ok' || chain === true || chain.ok === true || chain.valid === true || chain.status === 'ok';
-  const detail = typeof chain === 'object' ? (chain.message || chain.error || '') : '';
-  return h('p', { id: 'chain', class: ok ? 'chain-ok' : 'chain-bad', 'data-chain': ok ? 'ok' : 'broken' },
-    ok ? 'ハッシュチェーン: 検証済み（改ざんなし）' : 'ハッシュチェーン: 不整合があります',
-    detail ? h('span', { class: 'muted' }, '（', literal(String(detail)), '）') : null);
+/** What the endpoint verified on receipt: {entries, head_seq, head_hash, artefacts_checked, kinds}. */
+function verification(sub) {
+  const v = sub.verification;
+  if (!v) {
+    return h('p', { class: 'muted chain', 'data-chain': 'none' }, sub.evidence === null
+      ? '証拠ログは保存期間を過ぎて削除されました。' : 'この報告には証拠ログがありません。');
+  }
+  return h('p', { class: 'chain chain-ok', 'data-chain': 'verified' },
+    `ハッシュチェーン: 受信時に検証済み（${v.entries ?? '—'}件、照合したファイル ${v.artefacts_checked ?? 0}件）`,
+    v.head_hash ? h('span', { class: 'url muted', title: '先頭のハッシュ' }, ` 先頭 #${v.head_seq ?? ''} `, literal(String(v.head_hash))) : null);
 }
 
-export async function evidenceSection(c) {
-  const items = itemsOf(c);
+function submissionEvidence(sub) {
+  const log = Array.isArray(sub.evidence) ? sub.evidence : [];
+  const artefacts = new Map((sub.artefacts || []).map((a) => [a.name, a]));
+  const shots = log.filter((e) => SCREENSHOT_KINDS.has(e.kind) && e.ref?.name);
+  return h('div', { class: 'submission-evidence', 'data-submission-id': sub.id },
+    h('h4', {}, '報告 #', String(sub.id), '（', literal(sub.reporter?.name || ''), ' ', jst(sub.received_at), '）'),
+    verification(sub),
+    shots.map((e) => {
+      const a = artefacts.get(e.ref.name);
+      return h('div', { class: 'shot-entry' },
+        h('div', {}, h('b', {}, KIND_NAMES[e.kind] || literal(e.kind)), ' ', jst(e.time), ' ',
+          h('span', { class: 'url muted', title: 'SHA-256' }, literal(e.sha256 || ''))),
+        a && sameOrigin(a.url) ? screenshot(e.ref, a.url) : h('p', { class: 'muted' }, '画像は保存されていません。'));
+    }),
+    log.length ? h('details', {}, h('summary', {}, `証拠ログ（${log.length}件）`),
+      h('table', {}, h('thead', {}, h('tr', {}, ['#', '種別', '時刻', 'SHA-256'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, log.map((e) => h('tr', {},
+          h('td', { class: 'num' }, String(e.seq ?? '')), h('td', {}, KIND_NAMES[e.kind] || literal(e.kind || '')),
+          h('td', {}, jst(e.time)), h('td', { class: 'url' }, literal(e.sha256 || ''))))))) : null);
+}
+
+export function evidenceSection(c, submissions) {
+  const withEvidence = submissions.filter((s) => s.verification || (Array.isArray(s.evidence) && s.evidence.length));
   return h('div', { class: 'card', id: 'evidence' },
-    h('h3', {}, `証拠（${items.length}件）`),
-    chainStatus(c),
-    items.length
-      ? h('ul', { class: 'signals' }, items.map((item) => {
-        const src = mediaUrl(item);
-        return h('li', { 'data-evidence-id': item.id },
-          h('div', {}, h('b', {}, literal(item.kind || '記録')), ' ', jst(item.captured_at || item.created_at), ' ',
-            item.sha256 ? h('span', { class: 'url muted', title: 'SHA-256' }, literal(item.sha256)) : null),
-          src ? screenshot(item, src) : null);
-      }))
-      : h('p', { class: 'muted' }, '証拠は添付されていません。'));
+    h('h3', {}, '証拠'),
+    withEvidence.length
+      ? withEvidence.map(submissionEvidence)
+      : h('p', { class: 'muted', id: 'no-evidence' }, '証拠ログの付いた報告はありません。'));
 }

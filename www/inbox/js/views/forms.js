@@ -1,7 +1,7 @@
 // The pre-filled forms of a case (provider inquiry, action record, takedown request, …), shown for
 // printing in a sandboxed frame. The frame has no `allow-scripts`: whatever the HTML holds (it quotes
 // hostile post text), nothing in it runs; `allow-same-origin` only lets this page call print() on it.
-import { h, replace, notice } from '../dom.js';
+import { h, replace, jst, notice } from '../dom.js';
 import * as api from '../api.js';
 
 export const FORM_NAMES = {
@@ -15,21 +15,20 @@ export const FORM_NAMES = {
   emergency_disclosure: '緊急開示請求（001 §6(2)）',
 };
 
-/** The forms of a case as [{name, url?, html?}]. */
+/** The forms of every report of a case: [{id, name, url, by, at}] (SubmissionSummary.forms). */
 export function formsOf(c) {
-  const f = c.forms || [];
-  if (Array.isArray(f)) return f.map((x) => (typeof x === 'string' ? { name: x } : x));
-  return Object.entries(f).map(([name, v]) => (typeof v === 'string' ? { name, html: v } : { name, ...v }));
+  return (c.submissions || []).flatMap((s) => (s.forms || []).map((f) => ({
+    id: f.id, name: f.form, url: f.url, by: s.reporter?.name || '', at: s.received_at,
+  })));
 }
 
-/** Same-origin URL of a form's HTML; the endpoint serves it with a script-forbidding CSP. */
-function formUrl(c, form) {
+/** Same-origin URL of a form's HTML; the endpoint serves it with a CSP that forbids every script. */
+function formUrl(form) {
   if (typeof form.url === 'string' && form.url.startsWith('/') && !form.url.startsWith('//')) return form.url;
-  if (form.html === undefined) return `/api/cases/${api.seg(c.id)}/forms/${api.seg(form.name)}`;
-  return null;
+  return `/api/forms/${api.seg(form.id)}`;
 }
 
-function openFrame(holder, c, form) {
+function openFrame(holder, form) {
   const frame = h('iframe', {
     class: 'form-frame',
     sandbox: 'allow-same-origin allow-modals',
@@ -37,9 +36,8 @@ function openFrame(holder, c, form) {
     title: FORM_NAMES[form.name] || form.name,
     'data-form': form.name,
   });
-  const url = formUrl(c, form);
-  if (url) frame.src = url;
-  else frame.srcdoc = String(form.html ?? '');
+  const url = formUrl(form);
+  frame.src = url;
   const print = h('button', { type: 'button', class: 'print-form', 'data-form': form.name }, '印刷');
   print.addEventListener('click', () => {
     try {
@@ -49,9 +47,7 @@ function openFrame(holder, c, form) {
       holder.append(notice('error', '印刷できませんでした。「別ウィンドウで開く」から印刷してください。'));
     }
   });
-  const external = url
-    ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'no-print' }, '別ウィンドウで開く')
-    : null;
+  const external = h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'no-print open-window' }, '別ウィンドウで開く');
   replace(holder, h('div', { class: 'row no-print' }, h('b', {}, FORM_NAMES[form.name] || form.name), print, external), frame);
 }
 
@@ -62,8 +58,8 @@ export function formsSection(c) {
     h('h3', {}, '作成済みの書類'),
     forms.length
       ? h('div', { class: 'row no-print' }, forms.map((f) => h('button', {
-        type: 'button', class: 'secondary open-form', 'data-form': f.name,
-        onclick: () => openFrame(holder, c, f),
+        type: 'button', class: 'secondary open-form', 'data-form': f.name, 'data-form-id': f.id, title: `${f.by} ${jst(f.at)}`,
+        onclick: () => openFrame(holder, f),
       }, FORM_NAMES[f.name] || f.name)))
       : h('p', { class: 'muted' }, '書類は添付されていません。'),
     holder);

@@ -22,8 +22,9 @@ export function categoryBadges(cats) {
   return cats.map((id) => h('span', { class: `badge ${isSuicide(id) ? 'cat-suicide' : 'cat-child'}`, 'data-category': id }, categoryName(id)));
 }
 
-function reporterOf(c) {
-  return c.reporter?.name || c.reporter_name || c.reporter || '';
+/** Names of the users who reported the case (several reports of one post = one case). */
+function reportersOf(c) {
+  return Array.isArray(c.reporters) ? c.reporters.map(String) : [];
 }
 
 function filtersFromHash(args) {
@@ -42,7 +43,7 @@ function matches(c, f) {
   if (f.category && !categoriesOf(c).includes(f.category)) return false;
   if (f.status && c.status !== f.status) return false;
   if (f.unit && c.unit !== f.unit) return false;
-  if (f.reporter && reporterOf(c) !== f.reporter) return false;
+  if (f.reporter && !reportersOf(c).includes(f.reporter)) return false;
   return true;
 }
 
@@ -54,11 +55,11 @@ export async function renderInbox(main, { args, isCurrent }) {
 
   const data = await listCases({ status: filters.status, category: filters.category, unit: filters.unit });
   if (!isCurrent()) return;
-  const all = (Array.isArray(data) ? data : data?.cases || data?.items || []).slice();
+  const all = (data?.items || []).slice();
   const cases = all.filter((c) => matches(c, filters)).sort(compareCases);
 
   const units = [...new Set(all.map((c) => c.unit).filter(Boolean))].sort();
-  const reporters = [...new Set(all.map(reporterOf).filter(Boolean))].sort();
+  const reporters = [...new Set(all.flatMap(reportersOf))].sort();
   const form = h('form', { class: 'row filters card', id: 'filters' },
     select('category', '分類', Object.keys(CATEGORIES).map((id) => [id, categoryName(id)]), filters.category),
     select('status', '状態', Object.entries(STATUSES), filters.status),
@@ -76,8 +77,8 @@ export async function renderInbox(main, { args, isCurrent }) {
     location.hash = `#/inbox/${q.toString()}`;
   });
 
-  const byStatus = Object.fromEntries(Object.keys(STATUSES).map((s) => [s, 0]));
-  for (const c of all) if (c.status in byStatus) byStatus[c.status] += 1;
+  // Counts per status from the endpoint (all visible cases under the other filters).
+  const byStatus = Object.fromEntries(Object.keys(STATUSES).map((s) => [s, Number(data?.counts?.by_status?.[s] || 0)]));
   const counts = h('div', { class: 'counts', id: 'counts' },
     h('span', { class: 'count', 'data-count': 'shown' }, '表示', h('b', {}, String(cases.length))),
     h('span', { class: 'count', 'data-count': 'suicide' }, '自殺関連', h('b', {}, String(all.filter(suicideCase).length))),
@@ -88,20 +89,21 @@ export async function renderInbox(main, { args, isCurrent }) {
     const open = () => { location.hash = `#/case/${encodeURIComponent(c.id)}`; };
     const cats = categoriesOf(c);
     const level = urgencyOf(c);
-    const reports = c.report_count ?? c.reports_count ?? (Array.isArray(c.reports) ? c.reports.length : 1);
+    const reports = c.report_count ?? reportersOf(c).length;
     const tr = h('tr', {
       class: `case-row${suicideCase(c) ? ' suicide' : ''}`, tabindex: '0', 'data-case-id': c.id,
       onclick: open, onkeydown: (ev) => { if (ev.key === 'Enter') open(); },
     },
-    h('td', {}, categoryBadges(cats), c.held ? h('span', { class: 'badge held' }, '削除依頼不可') : null),
+    h('td', {}, categoryBadges(cats), c.held ? h('span', { class: 'badge held' }, '削除依頼不可') : null,
+      c.minor ? h('span', { class: 'badge cat-child' }, '児童') : null),
     h('td', {}, suicideCase(c) ? checklistCells(c) : h('span', { class: 'muted' }, '—')),
     h('td', {}, h('span', { class: `badge urg-${level}` }, URGENCY[level] || level)),
     h('td', { class: 'cell-text' }, literal(snippet(c))),
     h('td', {}, h('span', { class: `badge status-${c.status}` }, statusName(c.status))),
     h('td', {}, literal(c.unit || '')),
-    h('td', {}, literal(reporterOf(c))),
+    h('td', {}, literal(reportersOf(c).join('、'))),
     h('td', { class: 'num' }, String(reports)),
-    h('td', {}, jst(c.created_at || c.submitted_at)));
+    h('td', {}, jst(c.last_reported_at || c.first_reported_at)));
     return tr;
   });
 
@@ -116,14 +118,14 @@ export async function renderInbox(main, { args, isCurrent }) {
         h('th', { scope: 'col' }, '所属'),
         h('th', { scope: 'col' }, '報告者'),
         h('th', { scope: 'col', class: 'num' }, '報告数'),
-        h('th', { scope: 'col' }, '受付日時'))),
+        h('th', { scope: 'col' }, '最終報告'))),
       h('tbody', {}, rows))
     : h('p', { class: 'muted', id: 'no-cases' }, '該当する案件はありません。');
   replace(body, form, counts, table);
 }
 
 function snippet(c) {
-  const text = c.text ?? c.post?.text ?? c.snippet ?? '';
+  const text = c.excerpt ?? c.text ?? '';
   const chars = Array.from(String(text));
   return chars.length > 80 ? `${chars.slice(0, 80).join('')}…` : chars.join('');
 }

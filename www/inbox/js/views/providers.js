@@ -1,9 +1,10 @@
-// Provider directory (003 §4(4)): whom to address an inquiry to, per site/domain. Admins edit it;
-// every change is kept with who, when, and the old and new values.
+// Provider directory (003 §4(4)): whom to address an inquiry to, per site/domain. Supervisors read
+// it; admins edit it; every change is kept with who, when, and the values before and after.
 import { h, replace, jst, literal, notice } from '../dom.js';
 import * as api from '../api.js';
 
-export const listProviders = () => api.get('/api/providers');
+export const listProviders = () => api.get(`/api/providers${api.query({ limit: 500 })}`);
+export const deleteProvider = (id) => api.del(`/api/providers/${api.seg(id)}`);
 export const saveProvider = (p) => (p.id !== undefined && p.id !== null
   ? api.put(`/api/providers/${api.seg(p.id)}`, p)
   : api.post('/api/providers', p));
@@ -16,10 +17,11 @@ const FIELDS = [
   ['phone', '電話', false],
   ['fax', 'ファックス', false],
   ['email', '電子メール', false],
+  ['address', '住所', false],
   ['note', '備考', false],
 ];
 
-const itemsOf = (data) => (Array.isArray(data) ? data : data?.providers || data?.items || []);
+const ACTIONS = { create: '登録', update: '変更', delete: '削除' };
 
 function editor(provider, onSaved) {
   const inputs = Object.fromEntries(FIELDS.map(([key, label, required]) => [key,
@@ -31,6 +33,10 @@ function editor(provider, onSaved) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const body = Object.fromEntries(FIELDS.map(([key]) => [key, inputs[key].value.trim() || null]));
+    if (!body.domain || !body.name) {
+      replace(status, notice('error', 'サイト・ドメインと名称は必須です。'));
+      return;
+    }
     if (provider) body.id = provider.id;
     try {
       await saveProvider(body);
@@ -44,38 +50,40 @@ function editor(provider, onSaved) {
 
 async function historyView(provider) {
   const data = await providerHistory(provider.id);
-  const items = Array.isArray(data) ? data : data?.history || data?.items || [];
+  const items = Array.isArray(data) ? data : data?.items || [];
   return h('div', { class: 'card', id: 'provider-history' },
     h('h3', {}, '変更履歴: ', literal(provider.name || '')),
     items.length
       ? h('table', {},
-        h('thead', {}, h('tr', {}, ['日時', '変更者', '項目', '変更前', '変更後'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, items.flatMap((e) => {
-          const changes = e.changes || (e.field ? [e] : diff(e.old || e.before, e.new || e.after));
-          return changes.map((ch) => h('tr', {},
-            h('td', {}, jst(e.changed_at || e.created_at || e.at)),
-            h('td', {}, literal(e.changed_by?.name || e.changed_by || e.by || e.user || '')),
-            h('td', {}, literal(ch.field || '')),
-            h('td', {}, literal(ch.old ?? ch.before ?? '')),
-            h('td', {}, literal(ch.new ?? ch.after ?? ''))));
-        })))
+        h('thead', {}, h('tr', {}, ['日時', '変更者', '操作', '項目', '変更前', '変更後'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, items.flatMap((e) => diff(e.before, e.after).map((ch) => h('tr', { 'data-change-id': e.id },
+          h('td', {}, jst(e.at)),
+          h('td', {}, literal(e.by || '')),
+          h('td', {}, ACTIONS[e.action] || literal(e.action || '')),
+          h('td', {}, literal(ch.field)),
+          h('td', {}, literal(ch.old)),
+          h('td', {}, literal(ch.new)))))))
       : h('p', { class: 'muted' }, '変更履歴はありません。'));
 }
 
+/** Field-by-field changes between two provider snapshots (bookkeeping fields left out). */
 function diff(before, after) {
-  const keys = new Set([...Object.keys(before || {}), ...Object.keys(after || {})]);
-  return [...keys].filter((k) => (before || {})[k] !== (after || {})[k])
-    .map((k) => ({ field: k, old: (before || {})[k] ?? '', new: (after || {})[k] ?? '' }));
+  const label = Object.fromEntries(FIELDS.map(([key, name]) => [key, name]));
+  return FIELDS.map(([key]) => key)
+    .filter((k) => (before?.[k] ?? null) !== (after?.[k] ?? null))
+    .map((k) => ({ field: label[k], old: String(before?.[k] ?? ''), new: String(after?.[k] ?? '') }));
 }
 
-export async function renderProviders(main, { isCurrent }) {
-  const draw = async (message, extra) => {
-    const providers = itemsOf(await listProviders());
+export async function renderProviders(main, { me, isCurrent }) {
+  const admin = me.role === 'admin';
+  const draw = async (message) => {
+    const providers = (await listProviders())?.items || [];
     if (!isCurrent()) return;
-    const side = h('div', {}, extra || editor(null, (m) => draw(m)));
+    const side = h('div', {}, admin ? editor(null, (m) => draw(m)) : null);
     replace(main, 
       h('h2', {}, '照会先（プロバイダ等の連絡先）'),
-      h('p', { class: 'muted' }, '自殺予告に係る照会の宛先です（003 §4(4)）。変更は履歴に残ります。'),
+      h('p', { class: 'muted' }, '自殺予告に係る照会の宛先です（003 §4(4)）。変更は履歴に残ります。',
+        admin ? '' : '変更を把握したときは管理者（サイバー企画課）に連絡してください（003 §4(4)イ）。'),
       message ? notice('ok', message) : null,
       side,
       providers.length
@@ -92,10 +100,20 @@ export async function renderProviders(main, { isCurrent }) {
                 replace(side, notice('error', err.message));
               }
             });
-            return h('tr', { 'data-provider-id': p.id },
+            const del = h('button', { type: 'button', class: 'danger' }, '削除');
+            del.addEventListener('click', async () => {
+              if (!window.confirm(`${p.domain} の照会先を削除しますか（履歴は残ります）`)) return;
+              try {
+                await deleteProvider(p.id);
+                await draw('削除しました。');
+              } catch (err) {
+                replace(side, notice('error', err.message));
+              }
+            });
+            return h('tr', { 'data-provider-id': p.id, 'data-domain': p.domain },
               FIELDS.map(([key]) => h('td', {}, literal(p[key] ?? ''))),
-              h('td', {}, jst(p.updated_at)),
-              h('td', { class: 'row' }, edit, hist));
+              h('td', {}, jst(p.updated_at), h('br', {}), literal(p.updated_by || '')),
+              h('td', { class: 'row no-print' }, admin ? edit : null, hist, admin ? del : null));
           })))
         : h('p', { class: 'muted' }, '登録はありません。'));
   };
