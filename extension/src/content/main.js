@@ -1,0 +1,238 @@
+// @ts-check
+/**
+ * The content script: finds the page's site profile, reads posts with the profiles' extraction engine
+ * (./extract.js), asks the worker to analyse them (content scripts never compile wasm: X's CSP forbids
+ * it), and marks each analysed post element in place: the `data-patrol-categories` attribute of the
+ * contract and, when flagged, a badge.
+ *
+ * Cost on the page is kept small: the MutationObserver only queues nodes; work runs once per animation
+ * frame, never while the tab is hidden; each post is analysed once (cached by `post.key`) and again only
+ * when its author's profile text becomes known (profile page, hover card).
+ */
+import { authorProfileText, extractPosts, matchProfile } from './extract.js';
+import { BADGE_ATTR, mountBadge, removeBadge } from './badge.js';
+import { analyzePosts, getProfiles, openPost, pageStatus, send } from '../shared/messages.js';
+
+/** @typedef {import('../shared/messages.js').ExtractedPost} ExtractedPost */
+/** @typedef {import('../shared/messages.js').Analysis} Analysis */
+
+export const CATEGORIES_ATTR = 'data-patrol-categories';
+/** Posts per message to the worker: small enough that the first badges appear early on a long page. */
+const BATCH = 100;
+
+/** @type {any} */
+let profile = null;
+/** @type {{version: string, profiles: object[]}|null} */
+let profileSet = null;
+let href = location.href;
+/** @type {Set<Node>} */
+const queue = new Set();
+let scheduled = false;
+/** Results by post key: text and profile they were computed from, and the analysis. */
+/** @type {Map<string, {text: string, profile: string, analysis: Analysis|null, pending: boolean}>} */
+const cache = new Map();
+/** Post elements seen, with the post extracted from them. */
+/** @type {Map<Element, ExtractedPost>} */
+const elements = new Map();
+/** Author profile texts learnt on this page, by handle. */
+/** @type {Map<string, string>} */
+const profiles = new Map();
+let flaggedCount = 0;
+let statusTimer = 0;
+
+/** @param {unknown} e */
+function quiet(e) {
+  // The extension being reloaded or updated under an open page is not the page's problem.
+  if (!(e instanceof Error) || !/context invalidated|Receiving end/i.test(e.message)) {
+    console.debug('patrol:', e);
+  }
+}
+
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  if (document.hidden) return; // resumed by visibilitychange
+  requestAnimationFrame(flush);
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && scheduled) requestAnimationFrame(flush);
+});
+
+/** @param {MutationRecord[]} records */
+function onMutations(records) {
+  for (const r of records) {
+    for (const n of r.addedNodes) {
+      if (n.nodeType === Node.ELEMENT_NODE && /** @type {Element} */ (n).hasAttribute(BADGE_ATTR)) continue;
+      queue.add(n.nodeType === Node.ELEMENT_NODE ? n : r.target);
+    }
+    if (r.type === 'characterData' && r.target.parentNode) queue.add(r.target.parentNode);
+  }
+  if (queue.size > 0 || location.href !== href) schedule();
+}
+
+/** The nearest known post element containing `node`, if any. */
+/** @param {Node} node */
+function enclosingPost(node) {
+  for (let n = /** @type {Node|null} */ (node); n; n = n.parentNode) {
+    if (n.nodeType === Node.ELEMENT_NODE && elements.has(/** @type {Element} */ (n))) return /** @type {Element} */ (n);
+  }
+  return null;
+}
+
+function flush() {
+  scheduled = false;
+  if (document.hidden) {
+    scheduled = true;
+    return;
+  }
+  if (location.href !== href) {
+    // SPA navigation (X): the page is another view now; its profile may differ (timeline → profile page).
+    href = location.href;
+    if (profileSet) profile = matchProfile(profileSet.profiles, location, document);
+    queue.clear();
+    queue.add(document.documentElement);
+  }
+  if (!profile) {
+    queue.clear();
+    reportStatus();
+    return;
+  }
+  const roots = [...queue];
+  queue.clear();
+  /** @type {Set<Element>} */
+  const scanRoots = new Set();
+  for (const n of roots) {
+    if (!n.isConnected) continue;
+    const post = enclosingPost(n);
+    // A node added inside a known post (text rendered late) means that post must be read again.
+    const root = post?.parentElement ?? (n.nodeType === Node.ELEMENT_NODE ? /** @type {Element} */ (n) : n.parentElement);
+    if (root) scanRoots.add(root);
+  }
+  // Drop roots inside other roots: each subtree is read once per frame.
+  for (const r of [...scanRoots]) {
+    for (let p = r.parentElement; p; p = p.parentElement) {
+      if (scanRoots.has(p)) {
+        scanRoots.delete(r);
+        break;
+      }
+    }
+  }
+  learnProfiles();
+  /** @type {ExtractedPost[]} */
+  const toAnalyse = [];
+  for (const root of scanRoots) {
+    for (const { element, post } of extractPosts(profile, root)) {
+      const known = post.author_handle ? profiles.get(post.author_handle) : undefined;
+      if (!post.profile && known) post.profile = known;
+      elements.set(element, post);
+      const cached = cache.get(post.key);
+      if (cached && cached.text === post.text && cached.profile === (post.profile ?? '')) {
+        if (cached.analysis) apply(element, post, cached.analysis);
+        continue;
+      }
+      cache.set(post.key, { text: post.text, profile: post.profile ?? '', analysis: null, pending: true });
+      toAnalyse.push(post);
+    }
+  }
+  analyse(toAnalyse);
+  reportStatus();
+}
+
+/** Profile texts of authors shown on this page (profile page header, hover cards); re-analyses their posts. */
+function learnProfiles() {
+  const learnt = authorProfileText(profile, document);
+  if (!learnt || !learnt.handle || !learnt.text) return;
+  if (profiles.get(learnt.handle) === learnt.text) return;
+  profiles.set(learnt.handle, learnt.text);
+  /** @type {ExtractedPost[]} */
+  const again = [];
+  for (const [element, post] of elements) {
+    if (post.author_handle === learnt.handle && element.isConnected && post.profile !== learnt.text) {
+      post.profile = learnt.text;
+      cache.set(post.key, { text: post.text, profile: post.profile, analysis: null, pending: true });
+      again.push(post);
+    }
+  }
+  analyse(again);
+}
+
+/** @param {ExtractedPost[]} posts */
+async function analyse(posts) {
+  for (let i = 0; i < posts.length; i += BATCH) {
+    const batch = posts.slice(i, i + BATCH);
+    try {
+      /** @type {{results: import('../shared/messages.js').PostResult[]}} */
+      const reply = await send(analyzePosts(batch));
+      const byKey = new Map(reply.results.map((r) => [r.key, r]));
+      for (const post of batch) {
+        const r = byKey.get(post.key);
+        const entry = cache.get(post.key);
+        if (!r || !entry || entry.text !== post.text || entry.profile !== (post.profile ?? '')) continue;
+        entry.pending = false;
+        if (r.analysis) {
+          entry.analysis = r.analysis;
+          for (const [element, p] of elements) {
+            if (p.key === post.key && element.isConnected) apply(element, p, r.analysis);
+          }
+        } else {
+          console.debug('patrol: a post could not be analysed:', r.error);
+        }
+      }
+    } catch (e) {
+      for (const post of batch) cache.delete(post.key); // retried when the page changes again
+      quiet(e);
+    }
+    reportStatus();
+  }
+}
+
+/**
+ * @param {Element} element
+ * @param {ExtractedPost} post
+ * @param {Analysis} analysis
+ */
+function apply(element, post, analysis) {
+  const value = analysis.categories.join(' ');
+  if (element.getAttribute(CATEGORIES_ATTR) !== value) element.setAttribute(CATEGORIES_ATTR, value);
+  if (analysis.categories.length > 0) {
+    mountBadge(element, analysis, () => send(openPost(post.key)).catch(quiet));
+  } else {
+    removeBadge(element);
+  }
+}
+
+function reportStatus() {
+  if (statusTimer) return;
+  statusTimer = window.setTimeout(() => {
+    statusTimer = 0;
+    let flagged = 0;
+    for (const v of cache.values()) if (v.analysis && v.analysis.categories.length > 0) flagged++;
+    flaggedCount = flagged;
+    send(pageStatus({
+      site: profile ? String(profile.site ?? profile.id ?? 'unknown') : null,
+      profile_version: profile ? String(profile.version ?? profileSet?.version ?? '') : null,
+      posts: cache.size,
+      flagged: flaggedCount,
+      url: location.href,
+    })).catch(quiet);
+  }, 250);
+}
+
+async function start() {
+  try {
+    profileSet = await send(getProfiles());
+  } catch (e) {
+    quiet(e);
+    return;
+  }
+  profile = matchProfile(/** @type {any} */ (profileSet).profiles, location, document);
+  new MutationObserver(onMutations).observe(document.documentElement, {
+    childList: true, subtree: true, characterData: true,
+  });
+  window.addEventListener('popstate', () => schedule());
+  queue.add(document.documentElement);
+  schedule();
+}
+
+start();
