@@ -11,6 +11,7 @@ import {
 } from '../shared/messages.js';
 import { el, renderAnalysis } from '../shared/render.js';
 import { ROLE_NAMES } from '../shared/settings.js';
+import { mountSyncStatus, renderLookup } from '../sync/panel-view.js';
 
 /** @typedef {import('../shared/messages.js').SessionEntry} SessionEntry */
 
@@ -139,6 +140,7 @@ function showDetail(key) {
   row('確認日時', new Date(e.seen_at).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' }));
   $('analysis').replaceChildren(renderAnalysis({ text: e.post.text, profile: e.post.profile, analysis: e.analysis }));
   renderActions(e);
+  $('lookup').replaceChildren(renderLookup(e.post.key, send)); // sync: reported / held / removed
 }
 
 /** @param {SessionEntry} e */
@@ -221,4 +223,5 @@ chrome.runtime.onMessage.addListener((raw) => {
   return false;
 });
 chrome.tabs?.onActivated?.addListener(() => refresh());
+mountSyncStatus($('sync'), send); // sync: n queued, last success/error, refused items
 refresh();

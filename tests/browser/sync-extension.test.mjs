@@ -1,0 +1,341 @@
+// The extension's sync module against a real patrol-server (temporary SQLite database) in headless
+// Chromium with the built extension loaded, on X fixture pages served for the real host name:
+//  (b) the endpoint down for the whole run (server not started): every submission is queued, the local
+//      evidence stays; the server is started on the configured address → each delivered exactly once
+//      (counted on the server), local evidence purged only after acknowledgement;
+//  (a) the queue survives a stop of the service worker (DevTools protocol ServiceWorker.stopWorker, what
+//      「Stop」 in chrome://serviceworker-internals does) and a new worker delivers it, woken by its alarm;
+//  (c) an acknowledgement lost on the way back (a proxy forwards the request, then cuts the connection):
+//      the retry with the same idempotency key is not a second submission;
+//  (d) a submission whose evidence chain was altered at rest is refused (422), stays local with the
+//      server's error shown in the side panel, and its evidence is not purged;
+//  privacy: nothing but flagged posts reaches the endpoint (unflagged posts' text never appears in any
+//      request; lookups carry flagged posts' URLs only).
+//
+//   node --test tests/browser/sync-extension.test.mjs   (after scripts/build-extension.sh and
+//   cargo build -p patrol-server --release; PATROL_SERVER, PATROL_EXTENSION_DIR override the paths)
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import path from 'node:path';
+import { launch, startServer } from './harness.mjs';
+import {
+  ROOT, freePort, prepareEndpoint, sendFrom, setSettings, stopWorker, waitFor, waitForAnalysis, xTimeline,
+} from './sync.helpers.mjs';
+
+const EXT = process.env.PATROL_EXTENSION_DIR ?? path.join(ROOT, 'extension/dist');
+const HANDLE = 'kumamoto_test';
+
+/** Flagged (suicide notice, child lodging, group suicide) and unflagged posts with unique markers. */
+const PAGES = {
+  b: [
+    { handle: HANDLE, name: '熊本テスト', id: '2001', text: '今夜、熊本の大甲橋から飛び降ります。もう無理' },
+    { handle: 'lunch_kuma', name: 'ランチ', id: '2002', text: '今日のランチは熊本ラーメンでした。おいしかったマーカーB2' },
+    { handle: 'jc_kuma', name: 'なな', id: '2003', text: '中2です。泊めてくれる人いませんか？熊本市内です' },
+    { handle: 'tenki_kuma', name: '天気', id: '2004', text: '明日の天気は晴れ。洗濯日和ですマーカーB4' },
+    { handle: 'group_kuma', name: 'だれか', id: '2005', text: '一緒に死んでくれる人募集。練炭あります。熊本駅集合' },
+  ],
+  a: [{ handle: HANDLE, name: '熊本テスト', id: '3001', text: '明日の朝、阿蘇大橋から飛び降りて死にます。さようなら' }],
+  c: [{ handle: HANDLE, name: '熊本テスト', id: '4001', text: '今夜、熊本城の近くのビルから飛び降ります' }],
+  d: [{ handle: HANDLE, name: '熊本テスト', id: '5001', text: '今から熊本港で首を吊ります。遺書も書きました' }],
+};
+const FLAGGED_B = ['2001', '2003', '2005'];
+const permalink = (id, handle = HANDLE) => `https://x.com/${handle}/status/${id}`;
+
+let site;
+let endpoint;
+let browser;
+let panel;
+/** Every request the extension makes to the endpoint through the recording proxy. */
+const seen = [];
+let proxy;
+let proxyMode = 'pass';
+
+/** Answers https://x.com/t/<page> with the fixture of that page. */
+function siteHandler(req, res, url) {
+  const m = /^\/t\/([a-z])$/.exec(url.pathname);
+  if (!m || !PAGES[m[1]]) return false;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(xTimeline(PAGES[m[1]]));
+  return true;
+}
+
+/**
+ * A recording proxy in front of the endpoint. mode 'pass' forwards; 'lose-ack' forwards the request to
+ * the real server, waits for its answer, and then cuts the connection instead of passing it on.
+ */
+async function startProxy(target) {
+  const port = await freePort();
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = Buffer.concat(chunks);
+    seen.push({ method: req.method, url: req.url, body: body.toString('utf8') });
+    const headers = { ...req.headers };
+    delete headers.host;
+    delete headers['content-length'];
+    let answer;
+    try {
+      answer = await fetch(`${target}${req.url}`, { method: req.method, headers, body: body.length ? body : undefined });
+    } catch {
+      req.socket.destroy();
+      return;
+    }
+    const text = Buffer.from(await answer.arrayBuffer());
+    if (proxyMode === 'lose-ack' && req.method === 'POST') {
+      proxyMode = 'pass';
+      req.socket.destroy();
+      return;
+    }
+    const out = {};
+    answer.headers.forEach((v, k) => {
+      if (k !== 'content-encoding' && k !== 'transfer-encoding' && k !== 'content-length') out[k] = v;
+    });
+    res.writeHead(answer.status, out);
+    res.end(text);
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', () => r(undefined)));
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** What the officer sees of the queue (the `sync-status` reply). */
+const syncState = async () => (await sendFrom(panel, { kind: 'sync-status' })).sync;
+
+/** The evidence store's cases, read from an extension page (same origin as the worker). */
+async function evidenceCases() {
+  return panel.evaluate(async () => {
+    const db = await new Promise((ok, fail) => {
+      const r = indexedDB.open('patrol-evidence');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    if (!db.objectStoreNames.contains('cases')) return [];
+    const all = await new Promise((ok, fail) => {
+      const r = db.transaction('cases').objectStore('cases').getAll();
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    db.close();
+    return all.map((c) => ({ case_id: c.case_id, entries: c.entries, acknowledged: c.acknowledged }));
+  });
+}
+
+/** Opens a fixture page, waits for the analysis, and returns the page. */
+async function openPage(name, flagged) {
+  const page = await browser.ctx.newPage();
+  await page.goto(`https://x.com/t/${name}`);
+  await waitForAnalysis(page, PAGES[name].length);
+  await waitFor(async () => {
+    const s = await sendFrom(panel, { kind: 'get-session' });
+    return flagged.every((id) => s.entries.some((e) => e.post.url === permalink(id, PAGES[name].find((p) => p.id === id).handle)));
+  }, 10000, 'the flagged posts in the session');
+  return page;
+}
+
+/** The officer's 「証拠を保存」 then 「本部へ報告」 for one post, as the side panel sends them. */
+async function captureAndSubmit(page, url) {
+  const session = await sendFrom(panel, { kind: 'get-session' });
+  const entry = session.entries.find((e) => e.post.url === url);
+  assert.ok(entry, `${url} is in the session`);
+  await page.bringToFront();
+  const cap = await sendFrom(panel, { kind: 'capture-evidence', key: entry.post.key });
+  assert.equal(cap.ok, true, `capture: ${cap.error}`);
+  const sub = await sendFrom(panel, { kind: 'submit-report', key: entry.post.key, target: 'police' });
+  assert.equal(sub.ok, true, `submit: ${sub.error}`);
+  return { key: entry.post.key, reply: sub };
+}
+
+/** The endpoint's submissions, counted per post URL (as the supervisor sees them). */
+async function serverCounts() {
+  const r = await endpoint.api(endpoint.users.supervisor, 'GET', '/api/submissions?limit=500');
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const counts = {};
+  for (const s of r.json.items) {
+    const one = await endpoint.api(endpoint.users.supervisor, 'GET', `/api/submissions/${s.id}`);
+    counts[one.json.post.url] = (counts[one.json.post.url] ?? 0) + 1;
+  }
+  return counts;
+}
+
+test.before(async () => {
+  endpoint = await prepareEndpoint();
+  endpoint.users.officer = endpoint.addUser('巡査 南一', 'officer', '熊本南署');
+  endpoint.users.supervisor = endpoint.addUser('監督者 熊本南', 'supervisor', '熊本南署');
+  // All traffic to the endpoint goes through the recording proxy; with the server not started the proxy
+  // cuts every connection, as a down endpoint does.
+  proxy = await startProxy(endpoint.base);
+  site = await startServer({ handler: siteHandler });
+  browser = await launch({ port: site.port, extension: EXT });
+  const sw = await browser.worker();
+  // Endpoint configured, server NOT started: the whole first part runs with the endpoint down.
+  await setSettings(sw, { endpoint: proxy.base, token: endpoint.users.officer.token, role: 'officer', unit: '熊本南署' });
+  panel = await browser.ctx.newPage();
+  await panel.goto(browser.url('src/panel/panel.html'));
+});
+
+test.after(async () => {
+  await browser?.close();
+  await site?.close();
+  await proxy?.close();
+  await endpoint?.dispose();
+});
+
+test('(b) endpoint down for the whole run: all queued, then all delivered exactly once, evidence purged only after acknowledgement', async () => {
+  const page = await openPage('b', FLAGGED_B);
+  for (const id of FLAGGED_B) {
+    const { reply } = await captureAndSubmit(page, permalink(id, PAGES.b.find((p) => p.id === id).handle));
+    assert.match(reply.message, /送信待ちに保存しました/);
+  }
+  let s = await syncState();
+  assert.equal(s.queued, 3);
+  assert.match(s.message, /未送信 3 件。送信先に届きません/);
+  assert.match(s.last_error, /接続できません/);
+  let cases = await evidenceCases();
+  assert.equal(cases.length, 3, 'three evidence cases captured');
+  assert.ok(cases.every((c) => !c.acknowledged), 'nothing acknowledged, nothing purged while the endpoint is down');
+  // Still down a while later: still all there (the retries failed, nothing dropped).
+  await new Promise((r) => setTimeout(r, 4000));
+  s = await syncState();
+  assert.equal(s.queued, 3);
+  assert.equal((await evidenceCases()).length, 3);
+
+  const started = Date.now();
+  await endpoint.start();
+  s = await waitFor(async () => {
+    const st = await syncState();
+    return st.queued === 0 && st.settle_pending === 0 ? st : null;
+  }, 90000, 'the queue to drain after the endpoint came back');
+  const drainedMs = Date.now() - started;
+  console.log(`# (b) endpoint back → 3 submissions delivered and settled in ${drainedMs} ms (backoff-driven, no user action)`);
+  assert.equal(s.refused.length, 0);
+  assert.ok(s.last_success_at);
+  const counts = await serverCounts();
+  for (const id of FLAGGED_B) assert.equal(counts[permalink(id, PAGES.b.find((p) => p.id === id).handle)], 1, `post ${id} once on the server`);
+  assert.equal(Object.keys(counts).length, 3, 'nothing else on the server');
+  cases = await evidenceCases();
+  assert.deepEqual(cases, [], 'local evidence purged after acknowledgement');
+  await page.close();
+});
+
+test('(a) the queue survives a stopped service worker; a new worker delivers it', async () => {
+  await endpoint.stop();
+  const page = await openPage('a', ['3001']);
+  await captureAndSubmit(page, permalink('3001'));
+  assert.equal((await syncState()).queued, 1);
+  await stopWorker(browser.ctx, browser.extensionId);
+  await endpoint.start();
+  // No message to the worker from here on: only its alarm can wake it.
+  const deadline = Date.now() + 120000;
+  let counts = {};
+  while (Date.now() < deadline) {
+    counts = await serverCounts();
+    if (counts[permalink('3001')]) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.equal(counts[permalink('3001')], 1, 'delivered once by the restarted worker');
+  const s = await waitFor(async () => {
+    const st = await syncState();
+    return st.queued === 0 && st.settle_pending === 0 ? st : null;
+  }, 30000, 'the queue empty');
+  assert.equal(s.refused.length, 0);
+  assert.deepEqual(await evidenceCases(), []);
+  await page.close();
+});
+
+test('(c) a lost acknowledgement: the retry with the same idempotency key makes no duplicate', async () => {
+  const page = await openPage('c', ['4001']);
+  proxyMode = 'lose-ack';
+  seen.length = 0;
+  await captureAndSubmit(page, permalink('4001'));
+  const s = await waitFor(async () => {
+    const st = await syncState();
+    return st.queued === 0 && st.settle_pending === 0 ? st : null;
+  }, 60000, 'the retry to be acknowledged');
+  const posts = seen.filter((r) => r.method === 'POST' && r.url.startsWith('/api/submissions'));
+  assert.ok(posts.length >= 2, `sent at least twice (${posts.length})`);
+  const keys = new Set(posts.map((r) => JSON.parse(r.body).idempotency_key));
+  assert.equal(keys.size, 1, 'every attempt carried the same idempotency key');
+  assert.equal(new Set(posts.map((r) => r.body)).size, 1, 'and the same body');
+  assert.equal((await serverCounts())[permalink('4001')], 1, 'one submission on the server');
+  assert.equal(s.recent.at(-1).ack.replayed, true, 'the server answered the retry as a replay');
+  assert.deepEqual(await evidenceCases(), []);
+  await page.close();
+});
+
+test('(d) an altered evidence chain is refused, kept locally with the server error shown, and not purged', async () => {
+  await endpoint.stop();
+  const page = await openPage('d', ['5001']);
+  const { key } = await captureAndSubmit(page, permalink('5001'));
+  const [victim] = await evidenceCases();
+  assert.ok(victim, 'the case is in the evidence store');
+  // Alter the stored record (entry 1) at rest, re-encrypted with the store's own key: what a damaged or
+  // tampered store looks like to the sync module, which sends what it reads.
+  await panel.evaluate(async (caseId) => {
+    const init = (await import('/pkg/patrol_wasm.js')).default;
+    const wasm = await import('/pkg/patrol_wasm.js');
+    await init({ module_or_path: '/pkg/patrol_wasm_bg.wasm' });
+    const { EvidenceStore } = await import('/src/evidence/store.js');
+    const store = await EvidenceStore.open({ wasm });
+    const log = await store.log(caseId);
+    const entry = log[1];
+    entry.record = { ...entry.record, text: `${entry.record.text}（改変）` };
+    const blob = await store.encrypt(caseId, 'log/000001', new TextEncoder().encode(wasm.canonicalJson(entry)));
+    await new Promise((ok, fail) => {
+      const tx = store.db.transaction('blobs', 'readwrite');
+      tx.objectStore('blobs').put(blob);
+      tx.oncomplete = ok;
+      tx.onerror = () => fail(tx.error);
+    });
+    store.close();
+  }, victim.case_id);
+  await endpoint.start();
+  await sendFrom(panel, { kind: 'sync-now' });
+  const s = await waitFor(async () => {
+    const st = await syncState();
+    return st.refused.length === 1 ? st : null;
+  }, 30000, 'the refusal');
+  assert.equal(s.queued, 0, 'not retried');
+  assert.equal(s.refused[0].last_status, 422);
+  assert.ok(s.refused[0].last_error.length > 0);
+  console.log(`# (d) the server's refusal as shown: ${s.refused[0].last_error}`);
+  assert.equal((await serverCounts())[permalink('5001')], undefined, 'nothing stored on the server');
+  const cases = await evidenceCases();
+  assert.deepEqual(cases.map((c) => [c.case_id, c.acknowledged]), [[victim.case_id, false]], 'the evidence is kept');
+  // A later run does not send it again.
+  const before = seen.length;
+  await sendFrom(panel, { kind: 'sync-now' });
+  assert.equal((await syncState()).refused.length, 1);
+  assert.equal(seen.filter((r, i) => i >= before && r.method === 'POST').length, 0);
+  // The side panel shows it with the server's words (as text).
+  await panel.reload();
+  await panel.waitForSelector('body[data-ready="true"]');
+  await panel.waitForSelector('.sync-refused li', { timeout: 10000 });
+  const shown = await panel.locator('.sync-refused-error').first().textContent();
+  assert.equal(shown, s.refused[0].last_error);
+  assert.ok(key);
+  await page.close();
+});
+
+test('privacy: only flagged posts reach the endpoint', async () => {
+  // A lookup of a post that is not flagged is refused inside the extension, before any request.
+  const before = seen.length;
+  const refused = await sendFrom(panel, { kind: 'lookup-post', key: permalink('2002', 'lunch_kuma') });
+  assert.equal(refused.ok, false);
+  assert.equal(seen.length, before);
+  // Lookups of the flagged posts do go out (and only those).
+  const session = await sendFrom(panel, { kind: 'get-session' });
+  for (const e of session.entries) {
+    const r = await sendFrom(panel, { kind: 'lookup-post', key: e.post.key, fresh: true });
+    assert.equal(r.ok, true, r.error);
+    assert.equal(r.lookup.state, 'ok');
+  }
+  const bodies = seen.map((r) => `${r.url}\n${r.body}`).join('\n');
+  assert.ok(seen.length > 0, 'the proxy saw the extension\'s requests');
+  for (const marker of ['マーカーB2', 'マーカーB4', 'lunch_kuma', 'tenki_kuma']) {
+    assert.ok(!bodies.includes(marker), `${marker} (an unflagged post) never sent`);
+  }
+  for (const r of seen.filter((x) => x.url.startsWith('/api/lookup'))) {
+    const url = new URL(r.url, 'http://x').searchParams.get('url');
+    assert.ok(['3001', '4001', '5001', ...FLAGGED_B].some((id) => url?.endsWith(`/status/${id}`)), `lookup only of flagged posts: ${url}`);
+  }
+});
