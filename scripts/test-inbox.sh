@@ -17,6 +17,15 @@ export PATROL_SERVER="$TARGET/release/patrol-server"
 [[ -x /usr/bin/chromium || -n "${CHROMIUM:-}" ]] || { echo "chromium missing: run scripts/setup-browser.sh" >&2; exit 1; }
 [[ -d node_modules/playwright-core ]] || { echo "node_modules missing: run scripts/setup-js.sh" >&2; exit 1; }
 
+echo "== tsc --checkJs www/inbox/js (types of the pages' modules)"
+node_modules/.bin/tsc --allowJs --checkJs --noEmit --target es2022 --module es2022 --moduleResolution bundler \
+    --lib dom,es2022,dom.iterable --strict false www/inbox/js/app.js
+
+if [[ ! -f build/wasm/nodejs/patrol_wasm.js ]]; then
+    echo "== scripts/build-wasm.sh (the tests analyse their posts as the extension does)"
+    scripts/build-wasm.sh
+fi
+
 echo "== node --test tests/browser/inbox*.test.mjs"
 started=$SECONDS
 node --test --test-concurrency=1 --test-reporter=spec tests/browser/inbox*.test.mjs

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     super(message);
     this.status = status;
     this.body = body;
+    /** The endpoint's stable error code (`url_held`, `approval_required`, …). */
+    this.code = body?.error || '';
   }
 }
 
@@ -26,6 +28,7 @@ const STATUS_TEXT = {
 /** Sends a request; JSON in and out; the CSRF token on every unsafe method. */
 export async function request(method, path, body, { raw = false } = {}) {
   const headers = { Accept: raw ? '*/*' : 'application/json' };
+  /** @type {RequestInit} */
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -51,7 +54,6 @@ export async function request(method, path, body, { raw = false } = {}) {
     if (typeof message !== 'string') message = '';
     const base = STATUS_TEXT[res.status] || `サーバーエラー (${res.status})`;
     const err = new ApiError(res.status, message || base, detail);
-    err.code = detail?.error || '';
     if (res.status === 401) window.dispatchEvent(new CustomEvent('patrol:unauthorized'));
     throw err;
   }

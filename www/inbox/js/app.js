@@ -42,7 +42,7 @@ function showChrome(user) {
 
 function markCurrent(name) {
   for (const a of document.querySelectorAll('#nav a')) {
-    if (a.dataset.route === (name === 'case' ? 'inbox' : name)) a.setAttribute('aria-current', 'page');
+    if (a.getAttribute('data-route') === (name === 'case' ? 'inbox' : name)) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
 }

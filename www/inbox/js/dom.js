@@ -16,10 +16,11 @@ const SAFE_ATTRS = new Set([
 /**
  * Builds an element. `attrs` keys starting with `data-` or in SAFE_ATTRS become attributes,
  * `on*` keys with function values become listeners; children are nodes or strings (as text).
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, any>} [attrs]
- * @param {...(Node|string|number|null|undefined|false|Array<any>)} children
- * @returns {HTMLElement}
+ * @param {...any} children nodes, strings (as text), arrays of them; null/undefined/false skipped
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);

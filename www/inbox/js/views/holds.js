@@ -38,7 +38,7 @@ function registerForm(me, onDone) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     replace(status);
-    const v = (k) => form.elements.namedItem(k).value.trim();
+    const v = (k) => /** @type {HTMLInputElement} */ (form.elements.namedItem(k)).value.trim();
     if (!/^https?:\/\/\S+$/i.test(v('url'))) {
       replace(status, notice('error', 'URL は http:// または https:// で始まる形で入力してください。'));
       return;

@@ -71,7 +71,7 @@ export async function renderInbox(main, { args, isCurrent }) {
     ev.preventDefault();
     const q = new URLSearchParams();
     for (const k of FILTER_KEYS) {
-      const v = form.elements.namedItem(k).value;
+      const v = /** @type {HTMLSelectElement} */ (form.elements.namedItem(k)).value;
       if (v) q.set(k, v);
     }
     location.hash = `#/inbox/${q.toString()}`;

@@ -10,6 +10,7 @@ export const saveProvider = (p) => (p.id !== undefined && p.id !== null
   : api.post('/api/providers', p));
 export const providerHistory = (id) => api.get(`/api/providers/${api.seg(id)}/history`);
 
+/** @type {Array<[string, string, boolean]>} key, Japanese label, required */
 const FIELDS = [
   ['domain', 'サイト・ドメイン', true],
   ['name', 'プロバイダ等の名称', true],
