@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The extension's sync module (extension/src/sync/) and the end-to-end test, in headless Chromium
+# against a real patrol-server on temporary SQLite databases:
+#   1. tests/browser/sync-units.test.mjs      pure parts in Node (backoff, retry/refuse, keys, texts)
+#   2. tests/browser/sync-queue.test.mjs      the queue in Chromium's IndexedDB, scripted endpoint
+#   3. tests/browser/sync-extension.test.mjs  the built extension + real server: endpoint down for the run,
+#                                             worker stopped, lost acknowledgement, tampered chain, privacy
+#   4. tests/browser/e2e*.test.mjs            X fixture → flagged → captured → submitted → approved in /inbox/
+# Builds patrol-server (release, $CARGO_TARGET_DIR) and, unless PATROL_EXTENSION_DIR names an already built
+# extension, the extension (scripts/build-extension.sh → extension/dist/).
+# Needs scripts/setup.sh, scripts/setup-js.sh and scripts/setup-browser.sh to have run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+[[ -x /usr/bin/chromium || -n "${CHROMIUM:-}" ]] || { echo "test-sync: chromium missing: run scripts/setup-browser.sh" >&2; exit 1; }
+[[ -d node_modules/playwright-core ]] || { echo "test-sync: node_modules missing: run scripts/setup-js.sh" >&2; exit 1; }
+
+echo "== cargo build -p patrol-server --release"
+cargo build -p patrol-server --release
+export PATROL_SERVER="${PATROL_SERVER:-$TARGET/release/patrol-server}"
+
+if [[ -z "${PATROL_EXTENSION_DIR:-}" ]]; then
+    echo "== scripts/build-extension.sh"
+    scripts/build-extension.sh
+    export PATROL_EXTENSION_DIR="$ROOT/extension/dist"
+fi
+
+started=$SECONDS
+echo "== node --test (sync units, queue, extension against the endpoint, end to end)"
+node --test --test-concurrency=1 --test-reporter=spec \
+    tests/browser/sync-units.test.mjs tests/browser/sync-queue.test.mjs \
+    tests/browser/sync-extension.test.mjs tests/browser/e2e*.test.mjs
+echo "== sync and end-to-end tests passed in $((SECONDS - started)) s"
