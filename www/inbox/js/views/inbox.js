@@ -47,14 +47,38 @@ function matches(c, f) {
   return true;
 }
 
+/** How often the inbox asks for new cases while it is open (a suicide notice cannot wait for a reload). */
+export const REFRESH_MS = 30000;
+
 export async function renderInbox(main, { args, isCurrent }) {
   const filters = filtersFromHash(args);
-  main.append(h('h2', {}, '受信箱'));
   const body = h('div', {}, h('p', { class: 'muted' }, '読み込み中…'));
-  main.append(body);
+  const updated = h('p', { class: 'muted no-print', id: 'updated', 'aria-live': 'polite' });
+  main.append(h('h2', {}, '受信箱'), updated, body);
+  let last = '';
+  const load = async () => {
+    const data = await listCases({ status: filters.status, category: filters.category, unit: filters.unit });
+    if (!isCurrent()) return;
+    const signature = JSON.stringify(data);
+    // Never redraw under the supervisor's hands (an open filter, a focused row).
+    const busy = body.contains(document.activeElement) && document.activeElement !== body;
+    if (signature !== last && !(last && busy)) {
+      last = signature;
+      draw(body, data, filters);
+    }
+    updated.textContent = `最終更新 ${new Date().toLocaleTimeString('ja-JP', { timeZone: 'Asia/Tokyo' })}（${REFRESH_MS / 1000}秒ごとに自動更新）`;
+  };
+  await load();
+  const timer = setInterval(() => {
+    if (!isCurrent()) {
+      clearInterval(timer);
+      return;
+    }
+    if (!document.hidden) load().catch((err) => { updated.textContent = `自動更新に失敗しました: ${err.message}`; });
+  }, REFRESH_MS);
+}
 
-  const data = await listCases({ status: filters.status, category: filters.category, unit: filters.unit });
-  if (!isCurrent()) return;
+function draw(body, data, filters) {
   const all = (data?.items || []).slice();
   const cases = all.filter((c) => matches(c, filters)).sort(compareCases);
 
