@@ -3,6 +3,7 @@
 //  (b) the endpoint down for the whole run (server not started): every submission is queued, the local
 //      evidence stays; the server is started on the configured address → each delivered exactly once
 //      (counted on the server), local evidence purged only after acknowledgement;
+//  (e) the queue survives a browser restart (closed with the endpoint down, reopened on the same profile);
 //  (a) the queue survives a stop of the service worker (DevTools protocol ServiceWorker.stopWorker, what
 //      「Stop」 in chrome://serviceworker-internals does) and a new worker delivers it, woken by its alarm;
 //  (c) an acknowledgement lost on the way back (a proxy forwards the request, then cuts the connection):
@@ -18,9 +19,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
-import { launch, startServer } from './harness.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import { HOSTS, launch, startServer } from './harness.mjs';
 import {
-  ROOT, freePort, prepareEndpoint, sendFrom, setSettings, stopWorker, waitFor, waitForAnalysis, xTimeline,
+  ROOT, freePort, launchOnProfile, prepareEndpoint, sendFrom, setSettings, stopWorker, waitFor, waitForAnalysis, xTimeline,
 } from './sync.helpers.mjs';
 
 const EXT = process.env.PATROL_EXTENSION_DIR ?? path.join(ROOT, 'extension/dist');
@@ -38,6 +41,7 @@ const PAGES = {
   a: [{ handle: HANDLE, name: '熊本テスト', id: '3001', text: '明日の朝、阿蘇大橋から飛び降りて死にます。さようなら' }],
   c: [{ handle: HANDLE, name: '熊本テスト', id: '4001', text: '今夜、熊本城の近くのビルから飛び降ります' }],
   d: [{ handle: HANDLE, name: '熊本テスト', id: '5001', text: '今から熊本港で首を吊ります。遺書も書きました' }],
+  e: [{ handle: HANDLE, name: '熊本テスト', id: '6001', text: '今夜、熊本の白川に飛び込んで死にます' }],
 };
 const FLAGGED_B = ['2001', '2003', '2005'];
 const permalink = (id, handle = HANDLE) => `https://x.com/${handle}/status/${id}`;
@@ -242,6 +246,44 @@ test('(a) the queue survives a stopped service worker; a new worker delivers it'
   await page.close();
 });
 
+test('(e) the queue survives a browser restart', async () => {
+  await endpoint.stop();
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patrol-sync-profile-'));
+  try {
+    let b = await launchOnProfile({ userDataDir, extension: EXT, port: site.port, hosts: HOSTS });
+    await setSettings(b.sw, { endpoint: proxy.base, token: endpoint.users.officer.token, role: 'officer', unit: '熊本南署' });
+    const p = await b.ctx.newPage();
+    await p.goto('https://x.com/t/e');
+    await waitForAnalysis(p, 1);
+    const own = await b.ctx.newPage();
+    await own.goto(b.url('src/panel/panel.html'));
+    const entry = await waitFor(async () => (await sendFrom(own, { kind: 'get-session' })).entries?.find((e) => e.post.url === permalink('6001')),
+      10000, 'the flagged post');
+    await p.bringToFront();
+    assert.equal((await sendFrom(own, { kind: 'capture-evidence', key: entry.post.key })).ok, true);
+    assert.equal((await sendFrom(own, { kind: 'submit-report', key: entry.post.key, target: 'police' })).ok, true);
+    assert.equal((await sendFrom(own, { kind: 'sync-status' })).sync.queued, 1);
+    await b.ctx.close();
+    await endpoint.start();
+    b = await launchOnProfile({ userDataDir, extension: EXT, port: site.port, hosts: HOSTS });
+    const counts = await waitFor(async () => {
+      const c = await serverCounts();
+      return c[permalink('6001')] ? c : null;
+    }, 120000, 'delivery after the browser came back');
+    assert.equal(counts[permalink('6001')], 1);
+    const again = await b.ctx.newPage();
+    await again.goto(b.url('src/panel/panel.html'));
+    const st = await waitFor(async () => {
+      const x = (await sendFrom(again, { kind: 'sync-status' })).sync;
+      return x.queued === 0 && x.settle_pending === 0 ? x : null;
+    }, 30000, 'the queue empty after the restart');
+    assert.equal(st.refused.length, 0);
+    await b.ctx.close();
+  } finally {
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+});
+
 test('(c) a lost acknowledgement: the retry with the same idempotency key makes no duplicate', async () => {
   const page = await openPage('c', ['4001']);
   proxyMode = 'lose-ack';
@@ -336,6 +378,6 @@ test('privacy: only flagged posts reach the endpoint', async () => {
   }
   for (const r of seen.filter((x) => x.url.startsWith('/api/lookup'))) {
     const url = new URL(r.url, 'http://x').searchParams.get('url');
-    assert.ok(['3001', '4001', '5001', ...FLAGGED_B].some((id) => url?.endsWith(`/status/${id}`)), `lookup only of flagged posts: ${url}`);
+    assert.ok(['3001', '4001', '5001', '6001', ...FLAGGED_B].some((id) => url?.endsWith(`/status/${id}`)), `lookup only of flagged posts: ${url}`);
   }
 });

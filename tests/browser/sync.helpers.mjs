@@ -202,3 +202,25 @@ export async function waitForAnalysis(page, count) {
 export async function sendFrom(extPage, message) {
   return extPage.evaluate((m) => chrome.runtime.sendMessage(m), message);
 }
+
+/**
+ * Chromium with the extension on a profile directory the caller keeps, so a test can close the browser
+ * and start it again on the same profile (a browser restart). Same flags as harness.mjs `launch`.
+ * @param {{userDataDir: string, extension: string, port: number, hosts: string[]}} o
+ */
+export async function launchOnProfile({ userDataDir, extension, port, hosts }) {
+  const { chromium } = await import('playwright-core');
+  const rules = hosts.map((h) => `MAP ${h} 127.0.0.1:${port}`).join(', ');
+  const ctx = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--host-resolver-rules=${rules}`, '--ignore-certificate-errors',
+      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
+  });
+  const existing = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  const sw = existing ?? await ctx.waitForEvent('serviceworker', { timeout: 10000 });
+  const extensionId = new URL(sw.url()).host;
+  return { ctx, sw, extensionId, url: (/** @type {string} */ p) => `chrome-extension://${extensionId}/${p}` };
+}

@@ -89,7 +89,7 @@ export function unknownView(url, state, checkedAt, error) {
 
 /** @returns {Promise<Record<string, {at: number, view: LookupView}>>} */
 async function readCache() {
-  const got = await chrome.storage.session.get(CACHE);
+  const got = /** @type {Record<string, any>} */ (await chrome.storage.session.get(CACHE));
   return got[CACHE] && typeof got[CACHE] === 'object' ? got[CACHE] : {};
 }
 
