@@ -139,3 +139,12 @@ test('sync message kinds are checked at the edge', () => {
   assert.throws(() => parseSyncMessage({ kind: 'sync-updated', queued: -1, refused: 0 }), /count/);
   assert.equal(new Set(SYNC_KINDS).size, SYNC_KINDS.length);
 });
+
+test('the inline note beside a badge: held by another unit, removed, reported; nothing when unknown', async () => {
+  const { noteText } = await import('../../extension/src/sync/badge-lookup.js');
+  const held = viewOf('u', { reported: true, report_count: 3, held: true, hold: { unit: '熊本北署', contact: '', reason: '' }, removed: false }, '熊本南署', 't');
+  assert.equal(noteText(held), '削除依頼不可（熊本北署）・報告済み 3件');
+  assert.equal(noteText(viewOf('u', { reported: true, report_count: 1, held: false, removed: true }, '', 't')), '削除済み・報告済み');
+  assert.equal(noteText(viewOf('u', { reported: false, held: false, removed: false }, '', 't')), null);
+  assert.equal(noteText(unknownView('u', 'unreachable', 't')), null);
+});

@@ -11,6 +11,7 @@
  */
 import { authorProfileText, extractPosts, matchProfile } from './extract.js';
 import { BADGE_ATTR, mountBadge, removeBadge } from './badge.js';
+import { showLookup } from '../sync/badge-lookup.js';
 import { analyzePosts, getProfiles, openPost, pageStatus, send } from '../shared/messages.js';
 
 /** @typedef {import('../shared/messages.js').ExtractedPost} ExtractedPost */
@@ -197,6 +198,7 @@ function apply(element, post, analysis) {
   if (element.getAttribute(CATEGORIES_ATTR) !== value) element.setAttribute(CATEGORIES_ATTR, value);
   if (analysis.categories.length > 0) {
     mountBadge(element, analysis, () => send(openPost(post.key)).catch(quiet));
+    showLookup(element, post.key, BADGE_ATTR).catch(quiet); // sync: reported / held / removed, inline
   } else {
     removeBadge(element);
   }
