@@ -40,9 +40,23 @@ export const actions = {
     }
     const body = queuedBody(entry, ctx.settings, ref);
     const post = /** @type {SessionEntry} */ (entry).post;
+    // Sent (or waiting) already with nothing new to add: a second press must not become a second report.
+    const earlier = (await queue.itemsOfCase(post.key)).filter((i) => i.state !== 'refused').at(-1);
+    if (earlier && (ref === null || (earlier.summary?.case_id === ref.case_id && earlier.summary?.head_seq === ref.head_seq))) {
+      const when = earlier.delivered_at ?? earlier.created_at;
+      return {
+        message: earlier.state === 'delivered'
+          ? `この投稿は ${new Date(when).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo', hour12: false })} に本部へ送信済みです（新しい証拠がないため、再送しません）。`
+          : 'この投稿は送信待ちに入っています。接続が戻ると自動で送信します。',
+        id: earlier.id, state: earlier.state, sync: await currentView(),
+      };
+    }
     const { id, state, duplicate } = await queue.enqueue(post.key, body, {
       evidence_ids: ref ? [ref.case_id] : [],
-      summary: { url: post.url, site: post.site, categories: /** @type {SessionEntry} */ (entry).categories, kind: body.kind, head_seq: ref?.head_seq ?? null },
+      summary: {
+        url: post.url, site: post.site, categories: /** @type {SessionEntry} */ (entry).categories, kind: body.kind,
+        case_id: ref?.case_id ?? null, head_seq: ref?.head_seq ?? null,
+      },
     });
     await kick({ force: true });
     const s = await queue.status();

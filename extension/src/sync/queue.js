@@ -137,12 +137,14 @@ export async function status(now = Date.now()) {
 }
 
 /**
- * The state of one case's items (for the panel's post detail).
+ * One case's items in queue order (without bodies): what was already sent or is waiting for this post.
  * @param {string} caseKey
  */
 export async function itemsOfCase(caseKey) {
-  const s = await status();
-  return [...s.pending, ...s.refused, ...s.recent].filter((i) => i.case_key === caseKey);
+  const items = await transact([ITEMS], 'readonly', readItems);
+  return items.filter((i) => i.case_key === caseKey).map((i) => ({
+    id: i.id, state: i.state, created_at: i.created_at, delivered_at: i.delivered_at, last_error: i.last_error, summary: i.summary,
+  }));
 }
 
 /**
