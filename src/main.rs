@@ -20,6 +20,9 @@ USAGE:
       Precision/recall/F1 per category and the keyword baseline's, on the labelled corpus.
   patrol tokens TEXT
       The morphemes of TEXT as the analyzer sees them (after normalisation).
+  patrol scan FILE.html [--url URL] [--profiles DIR] [--jurisdiction 熊本県]
+      Extracts the posts of a saved X / 5ch / したらば / 爆サイ / board page with the site profiles and prints
+      one JSON line per post: the extracted post plus its analysis. Exit 3: site not recognised.
   patrol version
 ";
 
@@ -164,6 +167,7 @@ fn run() -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        "scan" => scan(&mut args),
         "version" => {
             println!(
                 "patrol {} (as-of year {})",
@@ -174,6 +178,54 @@ fn run() -> Result<ExitCode, String> {
         }
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     }
+}
+
+/// `patrol scan FILE.html`: extraction by the site profiles (crate patrol-sites), then the
+/// analysis of each post with its author's profile text when the page shows it.
+fn scan(args: &mut Args) -> Result<ExitCode, String> {
+    if args.rest.is_empty() || args.rest[0].starts_with("--") {
+        return Err(format!("scan needs a FILE.html\n\n{USAGE}"));
+    }
+    let file = PathBuf::from(args.rest.remove(0));
+    let url = args.value("--url")?;
+    let profiles = args.value("--profiles")?.map(PathBuf::from);
+    let analyzer = analyzer(args)?;
+    args.finish()?;
+    let scanned = match patrol_sites::scan::scan_file(&file, url.as_deref(), profiles.as_deref()) {
+        Ok(s) => s,
+        Err(e @ patrol_sites::scan::ScanError::NotRecognised { .. }) => {
+            eprintln!("patrol: {e}");
+            return Ok(ExitCode::from(3));
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for post in &scanned.posts {
+        let mut line = serde_json::to_value(post).map_err(|e| e.to_string())?;
+        let analysed = analyzer.analyze(&Post {
+            text: &post.text,
+            profile: &post.profile,
+            site: Some(&post.site),
+        });
+        if let serde_json::Value::Object(m) = &mut line {
+            match analysed {
+                Ok(a) => {
+                    if let serde_json::Value::Object(rest) =
+                        cli::analysis_json(serde_json::Value::Null, &a)
+                    {
+                        m.extend(rest.into_iter().filter(|(k, _)| k != "id"));
+                    }
+                }
+                Err(e) => {
+                    m.insert("error".into(), serde_json::Value::String(e.to_string()));
+                }
+            }
+        }
+        writeln!(out, "{line}").map_err(|e| format!("stdout: {e}"))?;
+    }
+    out.flush().map_err(|e| format!("stdout: {e}"))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {

@@ -1,0 +1,254 @@
+//! Reading text out of markup the way an officer sees it: line breaks kept (`<br>`, blocks),
+//! scripts and styles never read, reply anchors (`>>12`) taken out into `reply_to`.
+//!
+//! The walk is iterative (deeply nested hostile markup cannot overflow the stack) and linear in
+//! the size of the subtree. `extension/src/content/extract.js` implements the same steps; the
+//! golden fixtures check that both give identical strings.
+
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Node};
+
+use crate::profile::{Reply, Whitespace};
+use scraper::Selector;
+
+/// Elements whose content is never text the poster wrote for reading.
+pub const SKIP_TAGS: [&str; 11] = [
+    "script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math",
+    "textarea", "select",
+];
+
+/// Elements that start a new line before and after them.
+pub const BLOCK_TAGS: [&str; 29] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "ul",
+];
+
+const TABLE_BLOCKS: [&str; 2] = ["table", "tr"];
+
+pub struct WalkOptions<'a> {
+    pub whitespace: Whitespace,
+    pub exclude: &'a [Selector],
+    pub reply: Option<&'a Reply>,
+    pub img_alt: bool,
+    /// Stop after this many code points of raw text (0 = no limit).
+    pub char_limit: usize,
+    /// Stop after visiting this many nodes (0 = no limit).
+    pub node_limit: usize,
+}
+
+impl WalkOptions<'_> {
+    pub fn plain() -> WalkOptions<'static> {
+        WalkOptions {
+            whitespace: Whitespace::Normal,
+            exclude: &[],
+            reply: None,
+            img_alt: false,
+            char_limit: 0,
+            node_limit: 0,
+        }
+    }
+}
+
+pub struct Walked {
+    pub text: String,
+    pub reply_to: Vec<String>,
+}
+
+/// Trims ASCII white space only: `str::trim` and JavaScript's `trim` disagree on U+FEFF etc.
+pub fn trim_ascii(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
+}
+
+/// Collapses runs of ASCII white space to one space (what `white-space: normal` shows).
+pub fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_space = false;
+    for c in s.chars() {
+        if is_space(c) {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
+fn push_break(buf: &mut String) {
+    if !buf.is_empty() && !buf.ends_with('\n') {
+        buf.push('\n');
+    }
+}
+
+enum Step<'a> {
+    Enter(NodeRef<'a, Node>),
+    Leave,
+}
+
+/// Walks the subtree under (and including) `root`.
+pub fn walk(root: ElementRef<'_>, opts: &WalkOptions<'_>) -> Walked {
+    let mut buf = String::new();
+    let mut chars = 0usize;
+    let mut nodes = 0usize;
+    let mut reply_to = Vec::new();
+    let mut stack: Vec<Step<'_>> = vec![Step::Enter(*root)];
+    while let Some(step) = stack.pop() {
+        if opts.char_limit > 0 && chars >= opts.char_limit {
+            break;
+        }
+        nodes += 1;
+        if opts.node_limit > 0 && nodes > opts.node_limit {
+            break;
+        }
+        let node = match step {
+            Step::Leave => {
+                push_break(&mut buf);
+                continue;
+            }
+            Step::Enter(n) => n,
+        };
+        match node.value() {
+            Node::Text(t) => {
+                let piece = match opts.whitespace {
+                    Whitespace::Normal => collapse(t),
+                    Whitespace::Pre => t.replace("\r\n", "\n").replace('\r', "\n"),
+                };
+                chars += piece.chars().count();
+                buf.push_str(&piece);
+            }
+            Node::Element(_) => {
+                let Some(el) = ElementRef::wrap(node) else {
+                    continue;
+                };
+                let tag = el.value().name().to_ascii_lowercase();
+                if SKIP_TAGS.contains(&tag.as_str()) {
+                    continue;
+                }
+                let is_root = node.id() == root.id();
+                if !is_root && opts.exclude.iter().any(|s| s.matches(&el)) {
+                    continue;
+                }
+                if let Some(reply) = opts.reply {
+                    if !is_root && reply.selector.matches(&el) {
+                        let anchor = plain_text(el);
+                        if let Some(c) = reply.regex.captures(&anchor) {
+                            let got = c
+                                .get(1)
+                                .or_else(|| c.get(0))
+                                .map(|m| m.as_str().to_string());
+                            if let Some(g) = got {
+                                reply_to.push(g);
+                            }
+                            continue;
+                        }
+                    }
+                }
+                match tag.as_str() {
+                    "br" => {
+                        buf.push('\n');
+                        chars += 1;
+                        continue;
+                    }
+                    "img" => {
+                        if opts.img_alt {
+                            if let Some(alt) = el.value().attr("alt") {
+                                chars += alt.chars().count();
+                                buf.push_str(alt);
+                            }
+                        }
+                        continue;
+                    }
+                    _ => {}
+                }
+                let block =
+                    BLOCK_TAGS.contains(&tag.as_str()) || TABLE_BLOCKS.contains(&tag.as_str());
+                if block {
+                    push_break(&mut buf);
+                    stack.push(Step::Leave);
+                }
+                let children: Vec<_> = node.children().collect();
+                for c in children.into_iter().rev() {
+                    stack.push(Step::Enter(c));
+                }
+            }
+            _ => {}
+        }
+    }
+    Walked {
+        text: finish_lines(&buf, opts.whitespace),
+        reply_to,
+    }
+}
+
+/// Trims each line, drops empty lines at both ends (interior blank lines are the poster's).
+fn finish_lines(buf: &str, ws: Whitespace) -> String {
+    let lines: Vec<String> = buf
+        .split('\n')
+        .map(|l| {
+            let l = l.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\u{c}'));
+            match ws {
+                Whitespace::Normal => collapse(l),
+                Whitespace::Pre => l.to_string(),
+            }
+        })
+        .collect();
+    let first = lines.iter().position(|l| !l.is_empty());
+    let last = lines.iter().rposition(|l| !l.is_empty());
+    match (first, last) {
+        (Some(a), Some(b)) => lines[a..=b].join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// One-line text of an element (fields such as a name or a date): line breaks become spaces.
+pub fn plain_text(el: ElementRef<'_>) -> String {
+    let w = walk(el, &WalkOptions::plain());
+    trim_ascii(&collapse(&w.text.replace('\n', " "))).to_string()
+}
+
+/// The first `chars` code points of an element's one-line text, visiting a bounded number of
+/// nodes, so that scanning every block of a page stays linear.
+pub fn prefix_text(el: ElementRef<'_>, chars: usize) -> String {
+    let opts = WalkOptions {
+        char_limit: chars * 2,
+        node_limit: chars * 4 + 64,
+        ..WalkOptions::plain()
+    };
+    let w = walk(el, &opts);
+    let one = trim_ascii(&collapse(&w.text.replace('\n', " "))).to_string();
+    one.chars().take(chars).collect()
+}
