@@ -179,6 +179,10 @@ impl Grammar {
             if last.conj_form.starts_with("命令") {
                 m.imperative = true;
             }
+            // 逝こ？ / 死の。: the volitional stem without its う, as people type it.
+            if last.is("動詞") && last.conj_form.starts_with("未然ウ接続") {
+                m.volitional = true;
+            }
         }
         let noun_hit = end
             .checked_sub(1)
@@ -188,6 +192,7 @@ impl Grammar {
         let mut ended = true;
         let mut quoted = false;
         let mut citing = false;
+        let mut predicted = false;
         while i < toks.len() && i < end + LOOKAHEAD {
             let t = &toks[i];
             if t.is_boundary() {
@@ -239,6 +244,16 @@ impl Grammar {
                 if t.is("動詞") {
                     ended = false;
                     citing = false;
+                    // 次は本当に飛び込むと思う: the poster's prediction about themself reads as
+                    // a plain statement of what they will do.
+                    if t.base() == "思う"
+                        && toks[i - 1].surface == "と"
+                        && toks
+                            .get(end.wrapping_sub(1))
+                            .is_some_and(|v| v.conj_form.starts_with("基本形"))
+                    {
+                        predicted = true;
+                    }
                     if self.decision.contains(t.base()) {
                         // 死ぬって決めてる: the poster's decision.
                         m.decision = true;
@@ -330,7 +345,7 @@ impl Grammar {
             m.negated = false;
         }
         let last_pos = end.checked_sub(1).and_then(|j| toks.get(j));
-        m.plain_end = ended
+        m.plain_end = (ended || predicted)
             && !m.past
             && !m.polite
             && !m.volitional
@@ -377,7 +392,10 @@ impl Grammar {
         if aux && !hypothetical && self.past.contains(b) {
             m.past = true;
         }
-        if aux && self.volitional.contains(b) {
+        // 自殺しよかな: a helper verb's volitional stem without its う (colloquial).
+        if (aux && self.volitional.contains(b))
+            || (t.is("動詞") && t.conj_form.starts_with("未然ウ接続"))
+        {
             m.volitional = true;
         }
         if aux && self.polite.contains(b) {

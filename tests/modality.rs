@@ -54,6 +54,24 @@ fn modality_of_the_poster_s_own_words() {
             true,
         ),
         ("今夜死ぬ。", "die_verb", ModSpec::Plain, true),
+        // The volitional stem typed without its う (逝こ？, 自殺しよかな) is still volitional.
+        ("誰か一緒に逝こ？", "die_verb", ModSpec::Invite, true),
+        // (read as 自殺しようかな is: volitional + question)
+        (
+            "自殺しようかな",
+            "suicide_specific_verb",
+            ModSpec::Invite,
+            true,
+        ),
+        (
+            "自殺しよかな",
+            "suicide_specific_verb",
+            ModSpec::Invite,
+            true,
+        ),
+        // 〜と思う about oneself is a plain statement; denied, it is not.
+        ("次は本当に死ぬと思う", "die_verb", ModSpec::Plain, true),
+        ("死ぬとは思わない", "die_verb", ModSpec::Plain, false),
         // Idiom and hyperbole are not statements of intent.
         ("死ぬほど笑った", "die_verb", ModSpec::Affirm, false),
         ("美味しすぎて死にそう", "die_verb", ModSpec::Affirm, false),
