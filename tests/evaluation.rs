@@ -26,10 +26,13 @@ const MIN_MICRO_F1: f64 = 0.93;
 const MAX_FALSE_ALARM_RATE: f64 = 0.03;
 /// dev3's and dev4's micro-F1 floor (target 0.93).
 const TUNING_FLOOR_MICRO_F1: f64 = 0.90;
-/// dev5 arrived last and has not been tuned on yet: floors at its on-arrival figures.
-const DEV5_MIN_MICRO_F1: f64 = 0.74;
+/// dev5 was scored on arrival (0.746); one structural rule came from its misses.
+const DEV5_MIN_MICRO_F1: f64 = 0.76;
 const DEV5_MAX_FALSE_ALARM_RATE: f64 = 0.065;
 /// Held-out floors (targets 0.93 / 0.03).
+/// dev6 arrived last (0.791 / 4.0 % on arrival); two grammar fixes came from its misses.
+const DEV6_MIN_MICRO_F1: f64 = 0.80;
+const DEV6_MAX_FALSE_ALARM_RATE: f64 = 0.045;
 const HELDOUT_MIN_MICRO_F1: f64 = 0.86;
 const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.05;
 
@@ -40,7 +43,7 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 6] = [
+const PARTS: [Part; 7] = [
     Part {
         name: "dev",
         title: "dev (used for rule tuning)",
@@ -67,9 +70,15 @@ const PARTS: [Part; 6] = [
     },
     Part {
         name: "dev5",
-        title: "dev5 (written last; scored, not yet tuned on)",
+        title: "dev5 (scored on arrival; one structural rule from its misses)",
         min_micro_f1: DEV5_MIN_MICRO_F1,
         max_false_alarm_rate: DEV5_MAX_FALSE_ALARM_RATE,
+    },
+    Part {
+        name: "dev6",
+        title: "dev6 (written last, board register; scored on arrival, lightly tuned)",
+        min_micro_f1: DEV6_MIN_MICRO_F1,
+        max_false_alarm_rate: DEV6_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "heldout",
