@@ -1,0 +1,151 @@
+//! The database: one code path for SQLite (embedded default) and PostgreSQL through sqlx's `Any` driver.
+//! Queries use `$1` placeholders, which both back-ends accept. SQLite gets a single writer connection so that
+//! write transactions queue in-process instead of spinning on SQLITE_BUSY; readers use their own pool (WAL).
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+
+/// Which back-end a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pub backend: Backend,
+    /// Reads (and, on PostgreSQL, writes too).
+    pub read: AnyPool,
+    /// Writes: one connection on SQLite, the read pool on PostgreSQL.
+    pub write: AnyPool,
+}
+
+const MIGRATIONS_SQLITE: &[(&str, &str)] = &[(
+    "0001_init",
+    include_str!("../migrations/sqlite/0001_init.sql"),
+)];
+const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[(
+    "0001_init",
+    include_str!("../migrations/postgres/0001_init.sql"),
+)];
+
+/// `sqlite://PATH` (created if missing) or `postgres://…`; anything else is refused with the reason.
+pub fn parse_url(url: &str) -> Result<(Backend, String), String> {
+    if let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        if rest.is_empty() {
+            return Err("sqlite URL without a path (use sqlite://PATH)".into());
+        }
+        let sep = if rest.contains('?') { '&' } else { '?' };
+        let with_mode = if rest.contains("mode=") {
+            format!("sqlite://{rest}")
+        } else {
+            format!("sqlite://{rest}{sep}mode=rwc")
+        };
+        Ok((Backend::Sqlite, with_mode))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((Backend::Postgres, url.to_string()))
+    } else {
+        Err(format!(
+            "unsupported database URL {url:?}: use sqlite://PATH or postgres://…"
+        ))
+    }
+}
+
+impl Db {
+    /// Connects and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Db, String> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = parse_url(url)?;
+        let db = match backend {
+            Backend::Sqlite => {
+                let opts = || {
+                    AnyPoolOptions::new().after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL: readers never block the writer; NORMAL: a commit survives a killed process
+                            // (only a power loss can drop the last transactions).
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                };
+                let write = opts()
+                    .max_connections(1)
+                    .connect(&url)
+                    .await
+                    .map_err(|e| format!("cannot open {url}: {e}"))?;
+                let read = opts()
+                    .max_connections(8)
+                    .connect(&url)
+                    .await
+                    .map_err(|e| format!("cannot open {url}: {e}"))?;
+                Db {
+                    backend,
+                    read,
+                    write,
+                }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .connect(&url)
+                    .await
+                    .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+                Db {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                }
+            }
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), String> {
+        let err = |e: sqlx::Error| format!("migration failed: {e}");
+        self.write
+            .execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .await
+            .map_err(err)?;
+        let list = match self.backend {
+            Backend::Sqlite => MIGRATIONS_SQLITE,
+            Backend::Postgres => MIGRATIONS_POSTGRES,
+        };
+        for (name, sql) in list {
+            let mut tx = self.write.begin().await.map_err(err)?;
+            let done: Option<AnyRow> =
+                sqlx::query("SELECT name FROM schema_migrations WHERE name = $1")
+                    .bind(*name)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(err)?;
+            if done.is_some() {
+                continue;
+            }
+            sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(err)?;
+            sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)")
+                .bind(*name)
+                .bind(crate::time::now())
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            tx.commit().await.map_err(err)?;
+        }
+        Ok(())
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT setting_value FROM settings WHERE setting_key = $1")
+            .bind(key)
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|r| r.try_get::<String, _>(0)).transpose()
+    }
+}
