@@ -85,7 +85,7 @@ fs.writeFileSync(process.argv[1], JSON.stringify({ version, profiles }));
 # The demo page (www/demo/) runs the same analyzer; it is served statically, so it gets its own copy.
 mkdir -p www/demo/pkg
 cp "$DIST/pkg/patrol_wasm.js" "$DIST/pkg/patrol_wasm_bg.wasm" "$DICT" www/demo/pkg/
-cp extension/src/shared/render.js extension/src/shared/categories.js www/demo/pkg/
+cp extension/src/shared/render.js extension/src/shared/categories.js extension/src/shared/analysis.css www/demo/pkg/
 
 echo "build-extension: $DIST/ ($(du -sb "$DIST" | cut -f1) bytes), extension/dist.zip $(stat -c %s extension/dist.zip) bytes," \
      "wasm $(stat -c %s "$DIST/pkg/patrol_wasm_bg.wasm") bytes, profiles $(node -p "require('./$DIST/profiles/bundle.json').version")" >&2

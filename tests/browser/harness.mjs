@@ -16,7 +16,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
-export const EXTENSION = join(ROOT, 'extension/dist');
+export const EXTENSION = process.env.PATROL_EXTENSION ?? join(ROOT, 'extension/dist');
 
 /** Host names the local server answers for: the sites of the profiles and a generic board host. */
 export const HOSTS = [
@@ -64,6 +64,12 @@ export async function startServer({ root, handler, headers = {} } = {}) {
           res.end(readFileSync(file));
           return;
         }
+      }
+      if (url.pathname === '/favicon.ico') {
+        // Browsers ask every host for one; a 404 would be a console error the tests could blame on us.
+        res.writeHead(204);
+        res.end();
+        return;
       }
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');

@@ -1,5 +1,6 @@
 // @ts-check
 import init, { Analyzer } from '../../pkg/patrol_wasm.js';
+import { analyzeAnyLength } from './long-text.js';
 
 /**
  * The analyzer of this worker's life. The wasm module and the dictionary (dict/ipadic.pdic, packaged)
@@ -66,6 +67,25 @@ export function analyzerFor(jurisdiction) {
 /** Marks the first result of this worker life (cold start to first result). */
 export function noteResult() {
   timing.first_result_ms ??= performance.now();
+}
+
+/**
+ * Analyses posts one by one; one bad post (e.g. empty text) gets an error and costs the others nothing.
+ * @param {string} jurisdiction
+ * @param {{key: string, text: string, profile: string, site: string}[]} items
+ * @returns {Promise<import('../shared/messages.js').PostResult[]>}
+ */
+export async function analyzeItems(jurisdiction, items) {
+  const analyzer = await analyzerFor(jurisdiction);
+  return items.map((it) => {
+    try {
+      const analysis = analyzeAnyLength((t, p) => analyzer.analyze(t, p, it.site || undefined), it.text, it.profile);
+      noteResult();
+      return { key: it.key, analysis };
+    } catch (e) {
+      return { key: it.key, error: e instanceof Error ? e.message : String(e) };
+    }
+  });
 }
 
 /** Bytes of wasm linear memory now, or null before the module is loaded. */

@@ -1,15 +1,15 @@
 // @ts-check
 /**
- * The service worker: hosts the analyzer (see README.md for why the worker and not an offscreen
- * document), answers the message union, keeps the session's flagged posts, sets the toolbar badge and
+ * The service worker: routes analysis to the analyzer's host (host.js: an offscreen document in
+ * Chromium, the worker itself elsewhere; see README.md for the figures), answers the message union, keeps the session's flagged posts, sets the toolbar badge and
  * opens the side panel on a post. Every message is validated (src/shared/messages.js) before use.
  */
 import * as wasm from '../../pkg/patrol_wasm.js';
-import { analyzerFor, noteResult, timing, wasmMemoryBytes } from './analyzer.js';
+import { analyze, hostFigures, warm } from './host.js';
 import * as session from './session.js';
 import { PLUGINS } from './plugins.js';
 import { loadBundledProfiles, loadProfiles } from './profiles.js';
-import { BROADCASTS, parseMessage, sessionUpdated } from '../shared/messages.js';
+import { BROADCASTS, HOST_KINDS, parseMessage, sessionUpdated } from '../shared/messages.js';
 import { loadSettings, SETTINGS_KEY } from '../shared/settings.js';
 
 /** @typedef {import('../shared/messages.js').Message} Message */
@@ -36,32 +36,27 @@ function capabilities() {
  */
 async function analyzePostsReply(m, sender) {
   const settings = await loadSettings();
-  const analyzer = await analyzerFor(settings.jurisdiction);
   const active = new Set(settings.categories);
-  /** @type {PostResult[]} */
-  const results = [];
+  const items = m.posts.map((p) => ({ key: p.key, text: p.text, profile: p.profile ?? '', site: p.site }));
+  const results = await analyze(settings.jurisdiction, items);
+  const posts = new Map(m.posts.map((p) => [p.key, p]));
   /** @type {SessionEntry[]} */
   const flagged = [];
   /** @type {string[]} */
   const unflagged = [];
-  for (const post of m.posts) {
-    try {
-      const analysis = analyzer.analyze(post.text, post.profile ?? '', post.site);
-      noteResult();
-      // Inactive categories (options page) are not flagged at all: neither badge, attribute nor panel.
-      analysis.categories = analysis.categories.filter((/** @type {string} */ c) => active.has(c));
-      results.push({ key: post.key, analysis });
-      if (analysis.categories.length > 0) {
-        flagged.push({
-          post, analysis, categories: analysis.categories, seen_at: new Date().toISOString(),
-          tab_id: sender.tab?.id ?? null, page_url: sender.tab?.url ?? sender.url ?? '',
-        });
-      } else {
-        unflagged.push(post.key);
-      }
-    } catch (e) {
-      // One bad post (e.g. empty text) must not cost the others their analysis.
-      results.push({ key: post.key, error: e instanceof Error ? e.message : String(e) });
+  for (const r of results) {
+    const post = posts.get(r.key);
+    if (!r.analysis || !post) continue;
+    // Inactive categories (options page) are not flagged at all: neither badge, attribute nor panel.
+    const analysis = r.analysis;
+    analysis.categories = analysis.categories.filter((c) => active.has(c));
+    if (analysis.categories.length > 0) {
+      flagged.push({
+        post, analysis, categories: analysis.categories, seen_at: new Date().toISOString(),
+        tab_id: sender.tab?.id ?? null, page_url: sender.tab?.url ?? sender.url ?? '',
+      });
+    } else {
+      unflagged.push(post.key);
     }
   }
   if (flagged.length > 0 || unflagged.length > 0) {
@@ -104,16 +99,18 @@ async function pageStatusReply(m, sender) {
  */
 async function handle(m, sender) {
   switch (m.kind) {
-    case 'get-profiles':
+    case 'get-profiles': {
+      // A page is about to send posts: have the analyzer ready by then.
+      loadSettings().then((s) => warm(s.jurisdiction)).catch(() => {});
       return await loadProfiles();
+    }
     case 'analyze-posts':
       return await analyzePostsReply(m, sender);
     case 'analyze-text': {
       const settings = await loadSettings();
-      const analyzer = await analyzerFor(settings.jurisdiction);
-      const analysis = analyzer.analyze(m.text, m.profile, m.site || undefined);
-      noteResult();
-      return { analysis };
+      const [r] = await analyze(settings.jurisdiction, [{ key: 'text', text: m.text, profile: m.profile, site: m.site }]);
+      if (!r.analysis) throw new Error(r.error ?? 'patrol: no analysis');
+      return { analysis: r.analysis };
     }
     case 'page-status':
       return await pageStatusReply(m, sender);
@@ -132,8 +129,8 @@ async function handle(m, sender) {
       const key = tab?.id !== undefined ? `tab_${tab.id}` : '';
       const page = key ? (await chrome.storage.session.get(key))[key] ?? null : null;
       return {
-        capabilities: capabilities(), settings: await loadSettings(), page, timing: { ...timing },
-        wasm_memory_bytes: wasmMemoryBytes(), profiles_version: (await loadProfiles()).version,
+        capabilities: capabilities(), settings: await loadSettings(), page, analyzer: await hostFigures(),
+        profiles_version: (await loadProfiles()).version,
         bundled_profiles_version: (await loadBundledProfiles()).version,
       };
     }
@@ -157,7 +154,7 @@ chrome.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     sendResponse({ ok: false, error: e instanceof Error ? e.message : String(e) });
     return false;
   }
-  if (BROADCASTS.has(m.kind)) return false; // a broadcast for the pages, not for us
+  if (BROADCASTS.has(m.kind) || HOST_KINDS.has(m.kind)) return false; // for the pages / the offscreen document
   if (m.kind === 'open-post' && hasSidePanel && sender.tab?.id !== undefined) {
     // sidePanel.open needs the user gesture of the badge click: call it before any await.
     chrome.sidePanel.open({ tabId: sender.tab.id }).catch(() => {});
@@ -172,7 +169,7 @@ chrome.runtime.onMessage.addListener((raw, sender, sendResponse) => {
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes[SETTINGS_KEY]) {
     // The analyzer is rebuilt for a new jurisdiction on next use; start now so the next post is fast.
-    loadSettings().then((s) => analyzerFor(s.jurisdiction)).catch(() => {});
+    loadSettings().then((s) => warm(s.jurisdiction)).catch(() => {});
   }
 });
 

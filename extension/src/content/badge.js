@@ -11,12 +11,15 @@ import { SUICIDE_CATEGORIES, URGENCY_NAMES } from '../shared/categories.js';
 
 export const BADGE_ATTR = 'data-patrol-badge';
 
-/** Colours by urgency (`urgency.level`); suicide badges also get a heavy outline. */
+/**
+ * Colours by urgency (`urgency.level`, present for suicide categories); child-harm posts, which carry
+ * no urgency, get their own colour. Suicide badges also get a heavy outline.
+ */
 const COLOURS = /** @type {Record<string, [string, string]>} */ ({
   high: ['#b71c1c', '#ffffff'],
-  medium: ['#e65100', '#ffffff'],
-  low: ['#f9a825', '#1a1a1a'],
-  none: ['#37474f', '#ffffff'],
+  elevated: ['#e65100', '#ffffff'],
+  watch: ['#f9a825', '#1a1a1a'],
+  none: ['#6a1b9a', '#ffffff'],
 });
 
 const STYLE = `
@@ -85,10 +88,12 @@ export function mountBadge(element, analysis, onOpen) {
     span.textContent = label;
     button.append(span);
   }
-  const lv = document.createElement('span');
-  lv.className = 'level';
-  lv.textContent = `（${URGENCY_NAMES[level] ?? level}）`;
-  button.append(lv);
+  if (URGENCY_NAMES[level]) {
+    const lv = document.createElement('span');
+    lv.className = 'level';
+    lv.textContent = `（${URGENCY_NAMES[level]}）`;
+    button.append(lv);
+  }
   button.title = 'patrol: クリックでサイドパネルに詳細を表示';
   button.addEventListener('click', (e) => {
     e.preventDefault();

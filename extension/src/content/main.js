@@ -9,7 +9,7 @@
  * frame, never while the tab is hidden; each post is analysed once (cached by `post.key`) and again only
  * when its author's profile text becomes known (profile page, hover card).
  */
-import { authorProfileText, extractPosts, matchProfile } from './extract.js';
+import { authorProfiles, extractPosts, matchProfile } from './extract.js';
 import { BADGE_ATTR, mountBadge, removeBadge } from './badge.js';
 import { showLookup } from '../sync/badge-lookup.js';
 import { analyzePosts, getProfiles, openPost, pageStatus, send } from '../shared/messages.js';
@@ -32,9 +32,41 @@ let scheduled = false;
 /** Results by post key: text and profile they were computed from, and the analysis. */
 /** @type {Map<string, {text: string, profile: string, analysis: Analysis|null, pending: boolean}>} */
 const cache = new Map();
-/** Post elements seen, with the post extracted from them. */
-/** @type {Map<Element, ExtractedPost>} */
-const elements = new Map();
+/** Post elements seen, with the post extracted from them (weak: X recycles its DOM as one scrolls). */
+/** @type {WeakMap<Element, ExtractedPost>} */
+const elements = new WeakMap();
+/** The live elements of each post key; disconnected ones are dropped when met. */
+/** @type {Map<string, Set<Element>>} */
+const byKey = new Map();
+/** Post keys by author handle (lower case), to re-analyse an author's posts when the profile appears. */
+/** @type {Map<string, Set<string>>} */
+const byHandle = new Map();
+/** The last extracted post of each key (what is re-sent when the author's profile becomes known). */
+/** @type {Map<string, ExtractedPost>} */
+const posts = new Map();
+
+/** @param {Element} element @param {ExtractedPost} post */
+function remember(element, post) {
+  elements.set(element, post);
+  posts.set(post.key, post);
+  let set = byKey.get(post.key);
+  if (!set) byKey.set(post.key, (set = new Set()));
+  set.add(element);
+  const h = post.author_handle?.toLowerCase();
+  if (h) {
+    let keys = byHandle.get(h);
+    if (!keys) byHandle.set(h, (keys = new Set()));
+    keys.add(post.key);
+  }
+}
+
+/** The connected elements of a post key. @param {string} key */
+function liveElements(key) {
+  const set = byKey.get(key);
+  if (!set) return [];
+  for (const e of set) if (!e.isConnected) set.delete(e);
+  return [...set];
+}
 /** Author profile texts learnt on this page, by handle. */
 /** @type {Map<string, string>} */
 const profiles = new Map();
@@ -107,7 +139,7 @@ function flush() {
     if (!n.isConnected) continue;
     const post = enclosingPost(n);
     // A node added inside a known post (text rendered late) means that post must be read again.
-    const root = post?.parentElement ?? (n.nodeType === Node.ELEMENT_NODE ? /** @type {Element} */ (n) : n.parentElement);
+    const root = post ?? (n.nodeType === Node.ELEMENT_NODE ? /** @type {Element} */ (n) : n.parentElement);
     if (root) scanRoots.add(root);
   }
   // Drop roots inside other roots: each subtree is read once per frame.
@@ -124,9 +156,9 @@ function flush() {
   const toAnalyse = [];
   for (const root of scanRoots) {
     for (const { element, post } of extractPosts(profile, root)) {
-      const known = post.author_handle ? profiles.get(post.author_handle) : undefined;
+      const known = post.author_handle ? profiles.get(post.author_handle.toLowerCase()) : undefined;
       if (!post.profile && known) post.profile = known;
-      elements.set(element, post);
+      remember(element, post);
       const cached = cache.get(post.key);
       if (cached && cached.text === post.text && cached.profile === (post.profile ?? '')) {
         if (cached.analysis) apply(element, post, cached.analysis);
@@ -142,17 +174,19 @@ function flush() {
 
 /** Profile texts of authors shown on this page (profile page header, hover cards); re-analyses their posts. */
 function learnProfiles() {
-  const learnt = authorProfileText(profile, document);
-  if (!learnt || !learnt.handle || !learnt.text) return;
-  if (profiles.get(learnt.handle) === learnt.text) return;
-  profiles.set(learnt.handle, learnt.text);
   /** @type {ExtractedPost[]} */
   const again = [];
-  for (const [element, post] of elements) {
-    if (post.author_handle === learnt.handle && element.isConnected && post.profile !== learnt.text) {
-      post.profile = learnt.text;
-      cache.set(post.key, { text: post.text, profile: post.profile, analysis: null, pending: true });
-      again.push(post);
+  for (const learnt of authorProfiles(profile, document)) {
+    const handle = learnt.handle.toLowerCase();
+    if (profiles.get(handle) === learnt.text) continue;
+    profiles.set(handle, learnt.text);
+    for (const key of byHandle.get(handle) ?? []) {
+      const post = posts.get(key);
+      if (post && post.profile !== learnt.text && liveElements(key).length > 0) {
+        post.profile = learnt.text;
+        cache.set(post.key, { text: post.text, profile: post.profile, analysis: null, pending: true });
+        again.push(post);
+      }
     }
   }
   analyse(again);
@@ -173,9 +207,7 @@ async function analyse(posts) {
         entry.pending = false;
         if (r.analysis) {
           entry.analysis = r.analysis;
-          for (const [element, p] of elements) {
-            if (p.key === post.key && element.isConnected) apply(element, p, r.analysis);
-          }
+          for (const element of liveElements(post.key)) apply(element, post, r.analysis);
         } else {
           console.debug('patrol: a post could not be analysed:', r.error);
         }

@@ -33,9 +33,9 @@ export function categoryName(id) {
 /** Japanese names of the urgency levels the analysis reports (`urgency.level`). */
 export const URGENCY_NAMES = /** @type {Record<string, string>} */ ({
   high: '緊急度 高',
-  medium: '緊急度 中',
-  low: '緊急度 低',
-  none: '緊急度 なし',
+  elevated: '緊急度 中',
+  watch: '要注視',
+  none: '',
 });
 
 /** The 47 prefectures, for the jurisdiction setting (the analyzer judges `region` against it). */

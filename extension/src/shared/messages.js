@@ -25,13 +25,14 @@ import { SYNC_KINDS, parseSyncMessage } from '../sync/messages.js';
 
 /**
  * The analyzer's result (the fields of `patrol analyze` minus `id`); only what the extension reads is typed.
+ * `urgency` is present only when a suicide category applies; its `level` is `high`, `elevated` or `watch`.
  * @typedef {{
  *   categories: string[], minor: boolean, region: string, inquiry: boolean, ruleset: string,
  *   flags: {category: string, label: string, clause: string, rule: string, confidence: number, evidence: Span[]}[],
  *   child: {minor: boolean, signals: Span[], adult_signals: Span[]},
  *   jurisdiction: string,
  *   places: {name: string, prefectures: string[], kind: string, inside: boolean, source: string, start: number, end: number}[],
- *   urgency: {timing: Span[], specific: Span[], explicit: Span[], doubt: Span[], inquiry: boolean, level: string},
+ *   urgency?: {timing: Span[], specific: Span[], explicit: Span[], doubt: Span[], inquiry: boolean, level: string},
  *   suppressed: unknown[]
  * }} Analysis
  */
@@ -58,8 +59,12 @@ import { SYNC_KINDS, parseSyncMessage } from '../sync/messages.js';
  * @typedef {{kind: 'capture-evidence', key: string}} CaptureEvidence
  * @typedef {{kind: 'render-form', key: string, form: string}} RenderForm
  * @typedef {{kind: 'submit-report', key: string, target: 'police'|'ihc'}} SubmitReport
+ * @typedef {{key: string, text: string, profile: string, site: string}} HostItem
+ * @typedef {{kind: 'host-analyze', jurisdiction: string, items: HostItem[]}} HostAnalyze
+ * @typedef {{kind: 'host-warm', jurisdiction: string}} HostWarm
+ * @typedef {{kind: 'host-status'}} HostStatus
  * @typedef {import('../sync/messages.js').SyncMessage} SyncMessage
- * @typedef {GetProfiles|AnalyzePosts|AnalyzeText|PageStatus|OpenPost|GetSession|ClearSession|GetStatus|SessionUpdated|CaptureEvidence|RenderForm|SubmitReport|SyncMessage} Message
+ * @typedef {GetProfiles|AnalyzePosts|AnalyzeText|PageStatus|OpenPost|GetSession|ClearSession|GetStatus|SessionUpdated|CaptureEvidence|RenderForm|SubmitReport|HostAnalyze|HostWarm|HostStatus|SyncMessage} Message
  */
 
 /**
@@ -71,11 +76,21 @@ import { SYNC_KINDS, parseSyncMessage } from '../sync/messages.js';
 export const KINDS = /** @type {const} */ ([
   'get-profiles', 'analyze-posts', 'analyze-text', 'page-status', 'open-post', 'get-session',
   'clear-session', 'get-status', 'session-updated', 'capture-evidence', 'render-form', 'submit-report',
-  ...SYNC_KINDS,
+  'host-analyze', 'host-warm', 'host-status', ...SYNC_KINDS,
 ]);
+
+/** Worker → offscreen document (the analyzer's host in Chromium); the worker ignores them. */
+export const HOST_KINDS = new Set(['host-analyze', 'host-warm', 'host-status']);
 
 /** Broadcasts from the worker to the pages: the worker ignores them when they echo back. */
 export const BROADCASTS = new Set(['session-updated', 'sync-updated']);
+
+/** @param {string} jurisdiction @param {HostItem[]} items @returns {HostAnalyze} */
+export const hostAnalyze = (jurisdiction, items) => ({ kind: 'host-analyze', jurisdiction, items });
+/** @param {string} jurisdiction @returns {HostWarm} */
+export const hostWarm = (jurisdiction) => ({ kind: 'host-warm', jurisdiction });
+/** @returns {HostStatus} */
+export const hostStatus = () => ({ kind: 'host-status' });
 
 /** @returns {GetProfiles} */
 export const getProfiles = () => ({ kind: 'get-profiles' });
@@ -148,7 +163,17 @@ export function parseMessage(raw) {
     case 'get-session':
     case 'clear-session':
     case 'get-status':
+    case 'host-status':
       return /** @type {Message} */ ({ kind: m.kind });
+    case 'host-warm':
+      return { kind: 'host-warm', jurisdiction: str(m.jurisdiction, 'jurisdiction') };
+    case 'host-analyze': {
+      if (!Array.isArray(m.items)) throw new Error('patrol: host-analyze needs an items array');
+      const items = m.items.map((/** @type {any} */ it) => ({
+        key: str(it?.key, 'item.key'), text: str(it?.text, 'item.text'), profile: str(it?.profile ?? '', 'item.profile'), site: str(it?.site ?? '', 'item.site'),
+      }));
+      return { kind: 'host-analyze', jurisdiction: str(m.jurisdiction, 'jurisdiction'), items };
+    }
     case 'analyze-posts':
       if (!Array.isArray(m.posts)) throw new Error('patrol: analyze-posts needs a posts array');
       return { kind: 'analyze-posts', posts: m.posts.map(checkPost) };

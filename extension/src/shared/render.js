@@ -93,7 +93,7 @@ export function highlightedText(text, spans) {
  * @param {Analysis} a
  */
 export function inquiryChecklist(a) {
-  const u = a.urgency;
+  const u = a.urgency ?? { timing: [], specific: [], explicit: [], doubt: [], inquiry: false, level: 'none' };
   /** @param {Span[]} s */
   const words = (s) => [...new Set(s.map((x) => x.text ?? ''))].filter(Boolean).join('、');
   return [
@@ -149,7 +149,7 @@ export function renderAnalysis({ text, profile = '', analysis: a }) {
   row('児童', a.minor ? `児童と判断${childWords.length ? `: ${childWords.join('、')}` : ''}` : '児童の兆候なし', 'child');
   const places = (a.places ?? []).map((p) => `${p.name}（${p.inside ? '管轄内' : '管轄外'}）`);
   row('地域', `${REGION_NAMES[a.region] ?? a.region}（管轄: ${a.jurisdiction}）${places.length ? ` ${places.join('、')}` : ''}`, 'region');
-  row('緊急度', URGENCY_NAMES[a.urgency?.level] ?? a.urgency?.level ?? '', 'urgency');
+  if (a.urgency) row('緊急度', URGENCY_NAMES[a.urgency.level] || a.urgency.level, 'urgency');
   box.append(el('h3', '', '判断材料'), signals);
 
   if (a.categories.some((c) => SUICIDE_CATEGORIES.has(c))) {
