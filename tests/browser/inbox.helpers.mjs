@@ -53,7 +53,7 @@ export async function startServer() {
   addUser('巡査 北一', 'officer', '熊本北署');
   addUser('管理者', 'admin', '本部');
   const log = [];
-  const child = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--database', database],
+  const child = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--database', database, '--www', path.join(ROOT, 'www')],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' } });
   child.stdout.on('data', (d) => log.push(String(d)));
   child.stderr.on('data', (d) => log.push(String(d)));
