@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { HOSTS, launch, startServer } from './harness.mjs';
 import {
-  ROOT, freePort, launchOnProfile, prepareEndpoint, sendFrom, setSettings, stopWorker, waitFor, waitForAnalysis, xTimeline,
+  ROOT, captureEvidence, freePort, launchOnProfile, prepareEndpoint, sendFrom, setSettings, stopWorker, waitFor, waitForAnalysis, xTimeline,
 } from './sync.helpers.mjs';
 
 const EXT = process.env.PATROL_EXTENSION_DIR ?? path.join(ROOT, 'extension/dist');
@@ -105,7 +105,11 @@ async function startProxy(target) {
 /** What the officer sees of the queue (the `sync-status` reply). */
 const syncState = async () => (await sendFrom(panel, { kind: 'sync-status' })).sync;
 
-/** The evidence store's cases, read from an extension page (same origin as the worker). */
+/**
+ * The evidence store's cases, read from an extension page (same origin as the worker): whether the
+ * endpoint's receipt was recorded, and how many encrypted blobs (log entries, screenshots) remain.
+ * A purged case is a tombstone: acknowledged, no blobs.
+ */
 async function evidenceCases() {
   return panel.evaluate(async () => {
     const db = await new Promise((ok, fail) => {
@@ -114,15 +118,19 @@ async function evidenceCases() {
       r.onerror = () => fail(r.error);
     });
     if (!db.objectStoreNames.contains('cases')) return [];
-    const all = await new Promise((ok, fail) => {
-      const r = db.transaction('cases').objectStore('cases').getAll();
+    const get = (store) => new Promise((ok, fail) => {
+      const r = db.transaction(store).objectStore(store).getAll();
       r.onsuccess = () => ok(r.result);
       r.onerror = () => fail(r.error);
     });
+    const [cases, blobs] = [await get('cases'), await get('blobs')];
     db.close();
-    return all.map((c) => ({ case_id: c.case_id, entries: c.entries, acknowledged: c.acknowledged }));
+    return cases.map((c) => ({ case_id: c.case_id, acknowledged: c.acknowledged, blobs: blobs.filter((b) => b.case_id === c.case_id).length }));
   });
 }
+
+/** Cases still holding evidence locally (not yet acknowledged, or not yet purged). */
+const heldCases = async () => (await evidenceCases()).filter((c) => !c.acknowledged || c.blobs > 0);
 
 /** Opens a fixture page, waits for the analysis, and returns the page. */
 async function openPage(name, flagged) {
@@ -142,8 +150,7 @@ async function captureAndSubmit(page, url) {
   const entry = session.entries.find((e) => e.post.url === url);
   assert.ok(entry, `${url} is in the session`);
   await page.bringToFront();
-  const cap = await sendFrom(panel, { kind: 'capture-evidence', key: entry.post.key });
-  assert.equal(cap.ok, true, `capture: ${cap.error}`);
+  await captureEvidence(panel, entry.post.key);
   const sub = await sendFrom(panel, { kind: 'submit-report', key: entry.post.key, target: 'police' });
   assert.equal(sub.ok, true, `submit: ${sub.error}`);
   return { key: entry.post.key, reply: sub };
@@ -196,12 +203,12 @@ test('(b) endpoint down for the whole run: all queued, then all delivered exactl
   assert.match(s.last_error, /接続できません/);
   let cases = await evidenceCases();
   assert.equal(cases.length, 3, 'three evidence cases captured');
-  assert.ok(cases.every((c) => !c.acknowledged), 'nothing acknowledged, nothing purged while the endpoint is down');
+  assert.ok(cases.every((c) => !c.acknowledged && c.blobs >= 4), 'nothing acknowledged, nothing purged while the endpoint is down');
   // Still down a while later: still all there (the retries failed, nothing dropped).
   await new Promise((r) => setTimeout(r, 4000));
   s = await syncState();
   assert.equal(s.queued, 3);
-  assert.equal((await evidenceCases()).length, 3);
+  assert.equal((await heldCases()).length, 3);
 
   const started = Date.now();
   await endpoint.start();
@@ -217,7 +224,8 @@ test('(b) endpoint down for the whole run: all queued, then all delivered exactl
   for (const id of FLAGGED_B) assert.equal(counts[permalink(id, PAGES.b.find((p) => p.id === id).handle)], 1, `post ${id} once on the server`);
   assert.equal(Object.keys(counts).length, 3, 'nothing else on the server');
   cases = await evidenceCases();
-  assert.deepEqual(cases, [], 'local evidence purged after acknowledgement');
+  assert.equal(cases.length, 3);
+  assert.ok(cases.every((c) => c.acknowledged && c.blobs === 0), 'local evidence purged after acknowledgement (tombstones only)');
   await page.close();
 });
 
@@ -226,9 +234,12 @@ test('(a) the queue survives a stopped service worker; a new worker delivers it'
   const page = await openPage('a', ['3001']);
   await captureAndSubmit(page, permalink('3001'));
   assert.equal((await syncState()).queued, 1);
+  // Close the X page (its content script talks to the worker) and leave the panel idle, then stop the worker.
+  await page.close();
+  await new Promise((r) => setTimeout(r, 500));
   await stopWorker(browser.ctx, browser.extensionId);
   await endpoint.start();
-  // No message to the worker from here on: only its alarm can wake it.
+  // No message to the worker from here on: only its alarm can start it again.
   const deadline = Date.now() + 120000;
   let counts = {};
   while (Date.now() < deadline) {
@@ -237,13 +248,29 @@ test('(a) the queue survives a stopped service worker; a new worker delivers it'
     await new Promise((r) => setTimeout(r, 1000));
   }
   assert.equal(counts[permalink('3001')], 1, 'delivered once by the restarted worker');
+  // Read the queue's own record of what woke it straight from IndexedDB (a message would wake the worker).
+  const woke = await panel.evaluate(async () => {
+    const db = await new Promise((ok, fail) => {
+      const r = indexedDB.open('patrol-sync');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    const p = await new Promise((ok) => {
+      const r = db.transaction('meta').objectStore('meta').get('progress');
+      r.onsuccess = () => ok(r.result);
+    });
+    db.close();
+    return p;
+  });
+  console.log(`# (a) delivered after the worker stop; the new worker was woken by '${woke.last_wake}' at ${woke.last_wake_at}`);
+  assert.ok(['alarm', 'worker-start', 'timer'].includes(woke.last_wake), `woken by the alarm (or the start it caused): ${woke.last_wake}`);
+  assert.notEqual(woke.last_wake, 'officer');
   const s = await waitFor(async () => {
     const st = await syncState();
     return st.queued === 0 && st.settle_pending === 0 ? st : null;
   }, 30000, 'the queue empty');
   assert.equal(s.refused.length, 0);
-  assert.deepEqual(await evidenceCases(), []);
-  await page.close();
+  assert.deepEqual(await heldCases(), [], 'local evidence purged after acknowledgement');
 });
 
 test('(e) the queue survives a browser restart', async () => {
@@ -260,7 +287,7 @@ test('(e) the queue survives a browser restart', async () => {
     const entry = await waitFor(async () => (await sendFrom(own, { kind: 'get-session' })).entries?.find((e) => e.post.url === permalink('6001')),
       10000, 'the flagged post');
     await p.bringToFront();
-    assert.equal((await sendFrom(own, { kind: 'capture-evidence', key: entry.post.key })).ok, true);
+    await captureEvidence(own, entry.post.key);
     assert.equal((await sendFrom(own, { kind: 'submit-report', key: entry.post.key, target: 'police' })).ok, true);
     assert.equal((await sendFrom(own, { kind: 'sync-status' })).sync.queued, 1);
     await b.ctx.close();
@@ -300,7 +327,7 @@ test('(c) a lost acknowledgement: the retry with the same idempotency key makes 
   assert.equal(new Set(posts.map((r) => r.body)).size, 1, 'and the same body');
   assert.equal((await serverCounts())[permalink('4001')], 1, 'one submission on the server');
   assert.equal(s.recent.at(-1).ack.replayed, true, 'the server answered the retry as a replay');
-  assert.deepEqual(await evidenceCases(), []);
+  assert.deepEqual(await heldCases(), [], 'local evidence purged after acknowledgement');
   await page.close();
 });
 
@@ -308,7 +335,7 @@ test('(d) an altered evidence chain is refused, kept locally with the server err
   await endpoint.stop();
   const page = await openPage('d', ['5001']);
   const { key } = await captureAndSubmit(page, permalink('5001'));
-  const [victim] = await evidenceCases();
+  const [victim] = await heldCases();
   assert.ok(victim, 'the case is in the evidence store');
   // Alter the stored record (entry 1) at rest, re-encrypted with the store's own key: what a damaged or
   // tampered store looks like to the sync module, which sends what it reads.
@@ -341,8 +368,8 @@ test('(d) an altered evidence chain is refused, kept locally with the server err
   assert.ok(s.refused[0].last_error.length > 0);
   console.log(`# (d) the server's refusal as shown: ${s.refused[0].last_error}`);
   assert.equal((await serverCounts())[permalink('5001')], undefined, 'nothing stored on the server');
-  const cases = await evidenceCases();
-  assert.deepEqual(cases.map((c) => [c.case_id, c.acknowledged]), [[victim.case_id, false]], 'the evidence is kept');
+  const cases = await heldCases();
+  assert.deepEqual(cases.map((c) => [c.case_id, c.acknowledged, c.blobs]), [[victim.case_id, false, victim.blobs]], 'the evidence is kept');
   // A later run does not send it again.
   const before = seen.length;
   await sendFrom(panel, { kind: 'sync-now' });

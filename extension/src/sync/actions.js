@@ -58,7 +58,7 @@ export const actions = {
         case_id: ref?.case_id ?? null, head_seq: ref?.head_seq ?? null,
       },
     });
-    await kick({ force: true });
+    await kick({ force: true, reason: 'officer' });
     const s = await queue.status();
     await forget(post.url);
     const now = [...s.recent, ...s.pending, ...s.refused].find((i) => i.id === id);
@@ -78,13 +78,13 @@ export const actions = {
   'sync-status': async () => ({ sync: await currentView() }),
   'sync-now': async () => {
     await queue.resume();
-    await kick({ force: true });
+    await kick({ force: true, reason: 'officer' });
     return { sync: await currentView() };
   },
   /** @param {{id: string}} m */
   'sync-retry': async (m) => {
     const requeued = await queue.requeue((i) => i.id === m.id);
-    await kick({ force: true });
+    await kick({ force: true, reason: 'officer' });
     return { requeued, sync: await currentView() };
   },
   /** @param {{id: string}} m */

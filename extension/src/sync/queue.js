@@ -29,7 +29,8 @@ import { postSubmission } from './client.js';
  */
 /**
  * @typedef {{k: 'progress', failures: number, paused_until: number, last_success_at: string|null,
- *   last_error: string|null, last_error_at: string|null, last_attempt_at: string|null, seq: number}} Progress
+ *   last_error: string|null, last_error_at: string|null, last_attempt_at: string|null, seq: number,
+ *   last_wake?: string, last_wake_at?: string}} Progress
  */
 
 /** Delivered items kept (without their bodies) so the panel can say 「送信済み」; older ones are dropped. */
@@ -132,6 +133,8 @@ export async function status(now = Date.now()) {
       last_error_at: p.last_error_at,
       last_attempt_at: p.last_attempt_at,
       paused_until: p.paused_until > now ? new Date(p.paused_until).toISOString() : null,
+      last_wake: p.last_wake ?? null,
+      last_wake_at: p.last_wake_at ?? null,
     };
   });
 }
@@ -176,6 +179,18 @@ export async function requeue(which) {
     const p = await readProgress(tx);
     await done(tx.objectStore(META).put({ ...p, paused_until: 0, failures: 0 }));
     return n;
+  });
+}
+
+/**
+ * Records what woke the queue last (`alarm`, `online`, `startup`, `worker-start`, `settings`, `officer`):
+ * shown in the status so a stalled queue can be diagnosed (and tests can tell an alarm wake-up from a message).
+ * @param {string} reason
+ */
+export async function noteWake(reason) {
+  await transact([META], 'readwrite', async (tx) => {
+    const p = await readProgress(tx);
+    await done(tx.objectStore(META).put({ ...p, last_wake: reason, last_wake_at: new Date().toISOString() }));
   });
 }
 

@@ -39,16 +39,18 @@ export async function schedule() {
   await chrome.alarms.create(ALARM, { when: Math.max(due, Date.now() + 1000), periodInMinutes: PERIOD_MIN });
   // Sooner than the alarm's granularity while this worker lives; the alarm covers a stopped worker.
   const wait = due - Date.now();
-  if (wait < 60000) setTimeout(() => kick().catch(() => {}), Math.max(0, wait) + 50);
+  if (wait < 60000) setTimeout(() => kick({ reason: 'timer' }).catch(() => {}), Math.max(0, wait) + 50);
 }
 
 /**
  * Sends what is due, then re-arms the alarm and tells open pages.
- * @param {{force?: boolean}} [opts] force: ignore the backoff pause (an event says the endpoint may be back)
+ * @param {{force?: boolean, reason?: string}} [opts] force: ignore the backoff pause (an event says the
+ *   endpoint may be back); reason: what woke the queue (recorded, see queue.noteWake)
  */
 export async function kick(opts = {}) {
   const settings = await loadSettings();
   try {
+    if (opts.reason) await queue.noteWake(opts.reason);
     await queue.drain({ settings, prepare, settle, force: opts.force });
   } finally {
     await schedule();
@@ -63,20 +65,20 @@ function logFailure(e) {
 }
 
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === ALARM) kick().catch(logFailure);
+  if (alarm.name === ALARM) kick({ reason: 'alarm' }).catch(logFailure);
 });
 self.addEventListener('online', () => {
-  kick({ force: true }).catch(logFailure);
+  kick({ force: true, reason: 'online' }).catch(logFailure);
 });
 chrome.runtime.onStartup.addListener(() => {
-  kick({ force: true }).catch(logFailure);
+  kick({ force: true, reason: 'startup' }).catch(logFailure);
 });
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !changes[SETTINGS_KEY]) return;
   // New endpoint or token: items refused for authentication may go now.
   queue.requeue((i) => i.last_status === 401 || i.last_status === 403)
-    .then(() => kick({ force: true }))
+    .then(() => kick({ force: true, reason: 'settings' }))
     .catch(logFailure);
 });
 // A (re)started worker picks up where the last one stopped.
-setTimeout(() => kick().catch(logFailure), 0);
+setTimeout(() => kick({ reason: 'worker-start' }).catch(logFailure), 0);
