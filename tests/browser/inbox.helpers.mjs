@@ -51,6 +51,7 @@ export async function startServer() {
   addUser('巡査 南一', 'officer', '熊本南署');
   addUser('巡査 南二', 'officer', '熊本南署');
   addUser('巡査 北一', 'officer', '熊本北署');
+  addUser('監督者 熊本北', 'supervisor', '熊本北署');
   addUser('管理者', 'admin', '本部');
   const log = [];
   const child = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--database', database, '--www', path.join(ROOT, 'www')],

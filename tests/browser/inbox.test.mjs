@@ -103,6 +103,14 @@ after(async () => {
 
 const row = (id) => page.locator(`tr.case-row[data-case-id="${id}"]`);
 
+/** With INBOX_SCREENSHOTS=DIR, full-page screenshots of each view are kept for a human to look at. */
+async function shot(name, p = page) {
+  const dir = process.env.INBOX_SCREENSHOTS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await p.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
 test('log-in with a wrong token is refused with a Japanese message, then the supervisor logs in', async () => {
   await page.goto(`${server.base}/inbox/`);
   await page.locator('#token').fill('not-a-token');
@@ -126,6 +134,7 @@ test('inbox: the suicide case is on top with the 003 §4(1) checklist met, child
   assert.equal(await row(ids.contact).locator('.checklist').count(), 0);
   assert.equal((await page.locator('[data-count="new"] b').textContent()).trim(), '4');
   assert.equal((await page.locator('[data-count="suicide"] b').textContent()).trim(), '1');
+  await shot('inbox');
 });
 
 test('inbox filters: by category and by reporter', async () => {
@@ -166,6 +175,7 @@ test('detail: highlighted spans, reports of both officers, verified chain, scree
   assert.equal(await canvas.getAttribute('data-state'), 'revealed');
   const revealed = await pixel();
   assert.notEqual(blurred, revealed, 'the media region must look different before it is revealed');
+  await shot('case-suicide');
   await page.locator('button.reveal').first().click();
   assert.equal(await pixel(), blurred);
 });
@@ -228,6 +238,7 @@ test('a doubtful warning needs the case approved first (001 §5(3)); after appro
   await page.locator('#warning-save').click();
   await page.waitForFunction(() => document.querySelector('#warnings li') !== null);
   assert.match(await page.locator('#warnings li').textContent(), /児童との性行為等の要求（疑義あり・承認済み）/);
+  await shot('case-child');
 });
 
 test('hostile page text, author name and note are shown literally and nothing executes', async () => {
@@ -244,6 +255,7 @@ test('hostile page text, author name and note are shown literally and nothing ex
   assert.ok((await page.locator('#author').textContent()).includes('<img src=x onerror="alert(\'author\')">⟨U+202E⟩evil'));
   assert.ok((await page.locator('#reports').textContent()).includes('<script>alert("note")</script>'));
   assert.equal(await page.locator('#main script, #main img, #main [onerror]').count(), 0);
+  await shot('case-hostile');
   assert.equal(events.errors.length + events.dialogs.length, before, `${events.errors} ${events.dialogs}`);
   assert.deepEqual(events.console.slice(consoleBefore), []);
 });
@@ -275,6 +287,7 @@ test('holds: register a URL as 削除依頼不可, the case shows it, release pr
   await page.locator('#takedown-prompt button.td-record').click();
   await page.locator('.notice-ok').waitFor();
   assert.match(await page.locator('#holds tr.released').textContent(), /解除[\s\S]*被疑者を逮捕したため/);
+  await shot('holds');
 });
 
 test('takedowns: the list, a re-check, the overdue list, the foreign-administrator report and the ICSA CSV', async () => {
@@ -299,6 +312,7 @@ test('takedowns: the list, a re-check, the overdue list, the foreign-administrat
   await overdue.locator('button.foreign-report').click();
   await page.locator('#foreign-report').waitFor();
   assert.match(await page.locator('#foreign-report').textContent(), /foreign\.example/);
+  await shot('takedowns');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-icsa').click()]);
   const csv = fs.readFileSync(await download.path(), 'utf8');
@@ -313,6 +327,7 @@ test('monthly report: figures on a printable A4 page and the same month as CSV',
   assert.equal((await page.locator('#report-warnings tr[data-key="child_sexual_contact"] td.num').textContent()).trim(), '1');
   assert.equal((await page.locator('#report-warnings tr[data-key="doubtful"] td.num').textContent()).trim(), '1');
   assert.equal((await page.locator('#report-takedowns tr[data-key="requested"] td.num').textContent()).trim(), '2');
+  await shot('report');
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('header.top').evaluate((e) => getComputedStyle(e).display), 'none');
   const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
@@ -326,7 +341,26 @@ test('monthly report: figures on a printable A4 page and the same month as CSV',
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#report-csv').click()]);
   const csv = fs.readFileSync(await download.path(), 'utf8');
-  assert.match(csv, /child_sexual_contact|児童/);
+  assert.match(csv, /^"warnings","by_category\.child_sexual_contact","1"\r?$/m);
+  assert.match(csv, /^"warnings","doubtful","1"\r?$/m);
+  assert.match(csv, /^"takedowns","requested","2"\r?$/m);
+});
+
+test('another unit cannot record a takedown of a held URL: the page says which unit to contact (000 §1(1))', async () => {
+  const heldUrl = 'https://x.com/held_by_south/status/42';
+  await apiAs(server, server.users['監督者 熊本南'], 'POST', '/api/holds', { url: heldUrl, reason: '内偵中', contact: '熊本南署 少年係 内線 456' });
+  const north = await watchedPage(browser);
+  await login(north.page, server, server.users['監督者 熊本北']);
+  await north.page.goto(`${server.base}/inbox/#/takedowns`);
+  await north.page.locator('details.card summary').click();
+  await north.page.locator('form.takedown-form input[name="url"]').fill(heldUrl);
+  await north.page.locator('form.takedown-form button.td-record').click();
+  const error = north.page.locator('form.takedown-form .notice-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /熊本南署[\s\S]*内線 456/);
+  const listed = await apiAs(server, server.users['監督者 熊本北'], 'GET', '/api/takedowns');
+  assert.ok(!listed.items.some((t) => t.url === heldUrl), 'nothing was recorded');
+  await north.context.close();
 });
 
 test('admins: the provider directory with its change history, and the audit log', async () => {
@@ -348,10 +382,12 @@ test('admins: the provider directory with its change history, and the audit log'
   await p.locator('#provider-history').waitFor();
   const history = await p.locator('#provider-history').textContent();
   assert.match(history, /03-0000-0000[\s\S]*03-1111-1111|03-1111-1111[\s\S]*03-0000-0000/);
+  await shot('providers', p);
 
   await p.goto(`${server.base}/inbox/#/audit`);
   await p.locator('#audit').waitFor();
   const audit = await p.locator('#audit').textContent();
+  await shot('audit', p);
   assert.match(audit, /監督者 熊本南/);
   assert.ok(await p.locator('#audit tr[data-outcome="refused"]').count() >= 1, 'the wrong-token log-in is audited as refused');
   assert.deepEqual(adminCtx.events.errors, []);

@@ -172,7 +172,7 @@ function warningsSection(c, me, redraw) {
     });
     form = h('div', { class: 'no-print' },
       h('div', { class: 'row' }, h('label', { for: 'warning-category' }, '類型', category),
-        h('label', { for: 'warning-doubtful' }, '疑義あり（001 §5(3)）', doubtful),
+        h('label', { for: 'warning-doubtful' }, c.approval_required_for_doubtful_warning ? '疑義あり（承認後に記録できます: 001 §5(3)）' : '疑義あり（001 §5(3)）', doubtful),
         h('label', { for: 'warning-url' }, '返信の URL', replyUrl), save),
       status);
   }
@@ -195,13 +195,16 @@ function takedownsSection(c, me, redraw) {
       ? h('ul', { class: 'signals' }, list.map((t) => h('li', { 'data-state': t.state },
         jst(t.requested_at), ' ', TAKEDOWN_STATES[t.state] || literal(t.state || ''), `（${t.days_outstanding ?? '—'}日経過）`)))
       : h('p', { class: 'muted' }, '削除依頼の記録はありません。'),
-    canRequest && !c.hold ? takedownForm({ url: c.url, case_id: c.id }, (m) => redraw(m)) : null);
+    canRequest && !c.hold ? h('details', { class: 'no-print' }, h('summary', {}, '削除依頼を記録する（000 §1(1), 003 §5）'),
+      takedownForm({ url: c.url, case_id: c.id }, (m) => redraw(m))) : null);
 }
 
 function actions(c, me, redraw) {
   const status = h('div', { id: 'review-status' });
   const comment = h('textarea', { id: 'review-comment', name: 'comment', placeholder: '差戻しの理由・指示（差戻しには必須）' });
-  const doubtful = !!c.approval_required_for_doubtful_warning;
+  // 001 §5(3): while the case is not approved, a doubtful warning may not be given (warnings are for 001 §4 posts).
+  const warnable = categoriesOf(c).some((id) => CATEGORIES[id]?.group === 'child');
+  const doubtful = warnable && !!c.approval_required_for_doubtful_warning;
   const run = async (action, button) => {
     replace(status);
     const text = comment.value.trim();
@@ -220,8 +223,7 @@ function actions(c, me, redraw) {
     }
   };
   const canReview = me.role === 'supervisor' || me.role === 'admin';
-  const approve = h('button', { type: 'button', id: 'approve', disabled: !canReview || !['new', 'returned'].includes(c.status) },
-    doubtful ? '承認（疑義のある警告を含む）' : '承認');
+  const approve = h('button', { type: 'button', id: 'approve', disabled: !canReview || !['new', 'returned'].includes(c.status) }, '承認');
   const ret = h('button', { type: 'button', id: 'return', class: 'secondary', disabled: !canReview || !['new', 'approved'].includes(c.status) }, '差戻し');
   const done = h('button', { type: 'button', id: 'done', class: 'secondary', disabled: !canReview || c.status !== 'approved' }, '処理完了');
   approve.addEventListener('click', () => run('approve', approve));
@@ -230,7 +232,7 @@ function actions(c, me, redraw) {
   return h('div', { class: 'card actions', id: 'actions' },
     h('h3', {}, '審査'),
     doubtful ? h('p', { class: 'notice notice-warn', id: 'doubtful' },
-      '警告の実施に疑義があるため、実施責任者の承認を得てから警告します（001 §5(3)）。') : null,
+      '警告の実施に疑義がある場合は、実施責任者（監督者）がこの案件を承認してから警告します（001 §5(3)）。') : null,
     canReview ? null : h('p', { class: 'muted' }, '審査は監督者が行います。'),
     comment,
     h('div', { class: 'row' }, approve, ret, done),
