@@ -160,8 +160,8 @@ test('X timeline: late-rendered and scroll-loaded articles are extracted like th
     await page.waitForFunction(() => document.documentElement.getAttribute('data-fixture-late') === '1');
     await page.evaluate(() => /** @type {any} */ (window).__fixtureScroll());
     const got = await extractIn(page, url);
-    assert.equal(got.posts.length, 8);
-    const late = got.posts.slice(5);
+    assert.equal(got.posts.length, 9);
+    const late = got.posts.slice(6);
     assert.deepEqual(late.map((p) => p.author_handle), ['@kumamoto_jc_2', '@shiro_neko_k', '@tsukare_0801']);
     assert.equal(late[0].text, 'もう無理。明日の朝、阿蘇大橋から飛び降りて死にます');
     assert.equal(late[0].url, 'https://x.com/kumamoto_jc_2/status/1859432100000000101');

@@ -139,6 +139,38 @@ fn closest<'a>(el: ElementRef<'a>, sel: &Selector) -> Option<ElementRef<'a>> {
     None
 }
 
+/// Whether `el` lies inside an element matching `sel` below `base` (base itself excluded).
+fn inside(el: ElementRef<'_>, base: ElementRef<'_>, sel: &Selector) -> bool {
+    let mut cur = el.parent().and_then(ElementRef::wrap);
+    while let Some(e) = cur {
+        if e.id() == base.id() {
+            return false;
+        }
+        if sel.matches(&e) {
+            return true;
+        }
+        cur = e.parent().and_then(ElementRef::wrap);
+    }
+    false
+}
+
+/// Descendants of `base` matching `sel`, minus those inside an `outside` element.
+fn select_in<'a>(
+    base: ElementRef<'a>,
+    sel: &Selector,
+    outside: Option<&Selector>,
+    first_only: bool,
+) -> Vec<ElementRef<'a>> {
+    let found = base
+        .select(sel)
+        .filter(|e| outside.is_none_or(|o| !inside(*e, base, o)));
+    if first_only {
+        found.take(1).collect()
+    } else {
+        found.collect()
+    }
+}
+
 fn sibling<'a>(el: ElementRef<'a>, next: bool, must: &Selector) -> Option<ElementRef<'a>> {
     let mut n = if next {
         el.next_sibling()
@@ -254,8 +286,7 @@ pub fn eval_extractor(ex: &Extractor, post: ElementRef<'_>, page: &Page, fields:
             let els: Vec<ElementRef<'_>> = match base(ex.from, ex.sibling.as_ref(), post, page) {
                 None => Vec::new(),
                 Some(b) => match &ex.selector {
-                    Some(s) if ex.all => b.select(s).collect(),
-                    Some(s) => b.select(s).next().into_iter().collect(),
+                    Some(s) => select_in(b, s, ex.outside.as_ref(), !ex.all),
                     None => vec![b],
                 },
             };
@@ -302,8 +333,8 @@ pub fn eval_extractor(ex: &Extractor, post: ElementRef<'_>, page: &Page, fields:
 pub fn eval_text(spec: &TextSpec, el: ElementRef<'_>, page: &Page) -> Walked {
     let target =
         base(spec.from, spec.sibling.as_ref(), el, page).and_then(|b| match &spec.selector {
-            Some(s) => b
-                .select(s)
+            Some(s) => select_in(b, s, spec.outside.as_ref(), true)
+                .into_iter()
                 .next()
                 .or(if spec.or_self { Some(b) } else { None }),
             None => Some(b),

@@ -112,6 +112,8 @@ struct RawExtractor {
     #[serde(default)]
     selector: Option<String>,
     #[serde(default)]
+    outside: Option<String>,
+    #[serde(default)]
     closest: Option<String>,
     #[serde(default)]
     attr: Option<String>,
@@ -145,6 +147,8 @@ struct RawText {
     sibling: Option<String>,
     #[serde(default)]
     selector: Option<String>,
+    #[serde(default)]
+    outside: Option<String>,
     #[serde(default)]
     or_self: bool,
     #[serde(default)]
@@ -196,6 +200,9 @@ pub struct Extractor {
     pub field: Option<String>,
     pub sibling: Option<Selector>,
     pub selector: Option<Selector>,
+    /// Matches inside such an element (below the start element) are skipped: X's quoted
+    /// tweet carries its own name, time, text and photos inside the quoting article.
+    pub outside: Option<Selector>,
     pub closest: Option<Selector>,
     pub attr: Option<String>,
     pub regex: Option<Regex>,
@@ -225,6 +232,7 @@ pub struct TextSpec {
     pub from: From,
     pub sibling: Option<Selector>,
     pub selector: Option<Selector>,
+    pub outside: Option<Selector>,
     pub or_self: bool,
     pub whitespace: Whitespace,
     pub exclude: Vec<Selector>,
@@ -392,10 +400,15 @@ impl Ctx<'_> {
         };
         let sibling = self.sibling(path, from, raw.sibling.as_deref())?;
         let no_dom = matches!(from, From::Url | From::Field);
-        if no_dom && (raw.selector.is_some() || raw.closest.is_some() || raw.attr.is_some()) {
+        if no_dom
+            && (raw.selector.is_some()
+                || raw.closest.is_some()
+                || raw.attr.is_some()
+                || raw.outside.is_some())
+        {
             return Err(self.err(
                 path,
-                "selector, closest and attr need an element; from \"url\"/\"field\" gives a string",
+                "selector, outside, closest and attr need an element; from \"url\"/\"field\" gives a string",
             ));
         }
         if let Some(t) = &raw.template {
@@ -441,6 +454,11 @@ impl Ctx<'_> {
                 .selector
                 .as_deref()
                 .map(|s| self.selector(&format!("{path}.selector"), s))
+                .transpose()?,
+            outside: raw
+                .outside
+                .as_deref()
+                .map(|s| self.selector(&format!("{path}.outside"), s))
                 .transpose()?,
             closest: raw
                 .closest
@@ -497,6 +515,11 @@ impl Ctx<'_> {
                 .selector
                 .as_deref()
                 .map(|s| self.selector(&format!("{path}.selector"), s))
+                .transpose()?,
+            outside: raw
+                .outside
+                .as_deref()
+                .map(|s| self.selector(&format!("{path}.outside"), s))
                 .transpose()?,
             or_self: raw.or_self,
             whitespace: match raw.whitespace.as_deref().unwrap_or("normal") {
@@ -813,4 +836,51 @@ pub fn embedded() -> Result<Vec<Profile>, ProfileError> {
     check_unique("profiles/", &profiles)?;
     profiles.sort_by_key(|p| p.fallback);
     Ok(profiles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_patterns_match_subdomains_not_lookalikes() {
+        let p = HostPattern {
+            pattern: "*.5ch.net".into(),
+        };
+        assert!(p.matches("egg.5ch.net"));
+        assert!(p.matches("MI.5CH.NET"));
+        assert!(!p.matches("5ch.net"));
+        assert!(!p.matches("evil5ch.net"));
+        assert!(!p.matches("egg.5ch.net.example.com"));
+        let x = HostPattern {
+            pattern: "x.com".into(),
+        };
+        assert!(x.matches("x.com") && !x.matches("nx.com") && !x.matches("x.com.evil.jp"));
+    }
+
+    #[test]
+    fn versions_compare_numerically_part_by_part() {
+        use std::cmp::Ordering::*;
+        assert_eq!(
+            compare_versions("2026.11.22.10", "2026.11.22.9"),
+            Some(Greater)
+        );
+        assert_eq!(
+            compare_versions("2026.11.22.1", "2026.11.22.1"),
+            Some(Equal)
+        );
+        assert_eq!(compare_versions("2025.12.31.1", "2026.1.1.1"), Some(Less));
+        assert_eq!(compare_versions("2026.11.22", "2026.11.22.1"), None);
+    }
+
+    #[test]
+    fn shipped_profiles_load() {
+        let p = embedded().expect("profiles/ load");
+        let sites: Vec<_> = p.iter().map(|p| p.site.as_str()).collect();
+        assert_eq!(sites, ["x", "5ch", "shitaraba", "bakusai", "generic"]);
+        assert!(
+            p.last().is_some_and(|g| g.fallback),
+            "the fallback is tried last"
+        );
+    }
 }

@@ -252,3 +252,83 @@ pub fn prefix_text(el: ElementRef<'_>, chars: usize) -> String {
     let one = trim_ascii(&collapse(&w.text.replace('\n', " "))).to_string();
     one.chars().take(chars).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Html;
+
+    fn body_walk(html: &str, ws: Whitespace, reply: Option<&Reply>) -> Walked {
+        let doc = Html::parse_document(html);
+        let sel = Selector::parse("#t").expect("selector");
+        let el = doc.select(&sel).next().expect("#t");
+        walk(
+            el,
+            &WalkOptions {
+                whitespace: ws,
+                exclude: &[],
+                reply,
+                img_alt: true,
+                char_limit: 0,
+                node_limit: 0,
+            },
+        )
+    }
+
+    #[test]
+    fn br_and_blocks_are_line_breaks_source_newlines_are_not_on_boards() {
+        let w = body_walk(
+            "<div id=t> 一行目 <br> 二行目\n続き<p>段落</p><br><br>空行の後 <br><br></div>",
+            Whitespace::Normal,
+            None,
+        );
+        // A block ends its line; each <br> after it is one more line break (two blank lines here).
+        assert_eq!(w.text, "一行目\n二行目 続き\n段落\n\n\n空行の後");
+    }
+
+    #[test]
+    fn x_text_keeps_its_own_newlines_and_emoji_alt() {
+        let w = body_walk(
+            "<div id=t><span>今夜\n  飛び降ります</span><img alt=\"😢\" src=x></div>",
+            Whitespace::Pre,
+            None,
+        );
+        assert_eq!(w.text, "今夜\n飛び降ります😢");
+    }
+
+    #[test]
+    fn reply_anchors_move_to_reply_to_and_other_links_stay() {
+        let reply = Reply {
+            selector: Selector::parse("a").expect("selector"),
+            regex: regex::Regex::new("^(?:>>|＞＞)([0-9]+(?:-[0-9]+)?)$").expect("regex"),
+        };
+        let w = body_walk(
+            "<div id=t><a href=1>&gt;&gt;12</a> <a href=2>＞＞3-5</a><br>見て <a href=u>https://example.jp/</a></div>",
+            Whitespace::Normal,
+            Some(&reply),
+        );
+        assert_eq!(w.text, "見て https://example.jp/");
+        assert_eq!(w.reply_to, vec!["12", "3-5"]);
+    }
+
+    #[test]
+    fn scripts_styles_and_forms_are_never_text() {
+        let w = body_walk(
+            "<div id=t>本文<script>x()</script><style>p{}</style><textarea>下書き</textarea><svg><title>t</title></svg></div>",
+            Whitespace::Normal,
+            None,
+        );
+        assert_eq!(w.text, "本文");
+    }
+
+    #[test]
+    fn trimming_is_ascii_only_so_both_engines_agree() {
+        // U+3000 (ideographic space) and U+FEFF are the poster's characters, kept.
+        let w = body_walk(
+            "<div id=t>\u{3000}字下げ\u{feff} </div>",
+            Whitespace::Normal,
+            None,
+        );
+        assert_eq!(w.text, "\u{3000}字下げ\u{feff}");
+    }
+}

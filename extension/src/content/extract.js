@@ -62,6 +62,7 @@ function compileExtractor(ex, where) {
     field: ex.field ?? null,
     sibling: ex.sibling ?? null,
     selector: ex.selector ?? null,
+    outside: ex.outside ?? null,
     closest: ex.closest ?? null,
     attr: ex.attr ?? null,
     regex: rx(ex.regex, `${where}.regex`),
@@ -79,6 +80,7 @@ function compileText(t, where) {
     from: t.from ?? 'post',
     sibling: t.sibling ?? null,
     selector: t.selector ?? null,
+    outside: t.outside ?? null,
     orSelf: !!t.or_self,
     pre: t.whitespace === 'pre',
     exclude: t.exclude ?? [],
@@ -348,10 +350,29 @@ export function genericPosts(root, g) {
  * document), but linear in base's subtree: Chromium answers element.querySelector with a
  * descendant combinator by scanning far beyond the element (measured: 0.4 ms per call on a
  * 10,000-post page, quadratic overall), so such selectors are matched element by element.
- * @param {Element} base @param {string} sel @param {boolean} firstOnly
+ * With `outside`, matches inside such an element below base are skipped (X's quoted tweet).
+ * @param {Element} base @param {string} sel @param {boolean} firstOnly @param {string|null} [outside]
  * @returns {Element[]}
  */
-function select(base, sel, firstOnly) {
+function select(base, sel, firstOnly, outside) {
+  if (outside) {
+    /** @type {Element[]} */
+    const kept = [];
+    for (const e of select(base, sel, false, null)) {
+      let inQuote = false;
+      for (let a = e.parentElement; a && a !== base; a = a.parentElement) {
+        if (a.matches(outside)) {
+          inQuote = true;
+          break;
+        }
+      }
+      if (!inQuote) {
+        kept.push(e);
+        if (firstOnly) break;
+      }
+    }
+    return kept;
+  }
   if (base === base.ownerDocument.documentElement || !/[\s>+~]/.test(sel.trim())) {
     if (firstOnly) {
       const e = base.querySelector(sel);
@@ -486,7 +507,7 @@ function evalExtractor(ex, post, doc, pageUrl, fields) {
     /** @type {Element[]} */
     let els = [];
     if (b) {
-      els = ex.selector ? select(b, ex.selector, !ex.all) : [b];
+      els = ex.selector ? select(b, ex.selector, !ex.all, ex.outside) : [b];
     }
     for (const e0 of els) {
       const e = ex.closest ? closest(e0, ex.closest) : e0;
@@ -513,7 +534,7 @@ function evalExtractor(ex, post, doc, pageUrl, fields) {
 function evalText(spec, el, doc) {
   const b = base(spec.from, spec.sibling, el, doc);
   let target = null;
-  if (b) target = spec.selector ? select(b, spec.selector, true)[0] ?? (spec.orSelf ? b : null) : b;
+  if (b) target = spec.selector ? select(b, spec.selector, true, spec.outside)[0] ?? (spec.orSelf ? b : null) : b;
   if (!target) return { text: '', replyTo: [] };
   return walk(target, { pre: spec.pre, exclude: spec.exclude, reply: spec.reply, imgAlt: spec.imgAlt });
 }
