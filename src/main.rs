@@ -20,6 +20,8 @@ USAGE:
       Precision/recall/F1 per category and the keyword baseline's, on the labelled corpus.
   patrol tokens TEXT
       The morphemes of TEXT as the analyzer sees them (after normalisation).
+  patrol verify FILE [--open] [--anchor SEQ:HASH]
+      Checks an exported evidence log (case .zip, its folder, or log.jsonl): exit 0 intact, 1 tampered, 2 unreadable.
   patrol scan FILE.html [--url URL] [--profiles DIR] [--jurisdiction 熊本県]
       Extracts the posts of a saved X / 5ch / したらば / 爆サイ / board page with the site profiles and prints
       one JSON line per post: the extracted post plus its analysis. Exit 3: site not recognised.
@@ -166,6 +168,10 @@ fn run() -> Result<ExitCode, String> {
                 );
             }
             Ok(ExitCode::SUCCESS)
+        }
+        "verify" => {
+            let code = patrol_evidence::cli::run(&args.rest, &mut io::stdout(), &mut io::stderr());
+            Ok(ExitCode::from(code))
         }
         "scan" => scan(&mut args),
         "version" => {

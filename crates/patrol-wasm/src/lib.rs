@@ -20,6 +20,8 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub mod evidence;
+
 use patrol::region::DEFAULT_JURISDICTION;
 use patrol::{Config, Post};
 

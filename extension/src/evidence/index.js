@@ -1,0 +1,12 @@
+// @ts-check
+/**
+ * The extension's evidence library (issue 4); the side panel and the worker import from here.
+ * See docs/evidence.md §6 for the flow: createCase → addRecord → addArtefact (screenshots, final
+ * forms) → exportCase / upload → acknowledge (purge).
+ */
+export { EvidenceStore, EvidenceError, DEFAULT_CAP_BYTES, fullMessage, nearlyFullMessage } from './store.js';
+export { captureShots, viewImage, stripPngMetadata, pngChunks, toDevice } from './capture.js';
+export { exportCase, readme } from './export.js';
+export { buildRecord } from './record.js';
+export { captureCase, addFinalForm } from './case.js';
+export { zip, crc32 } from './zip.js';
