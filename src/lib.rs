@@ -11,6 +11,7 @@ pub mod cli;
 pub mod dictionary;
 pub mod eval;
 pub mod explain;
+pub mod forms;
 pub mod grammar;
 pub mod matcher;
 pub mod morph;

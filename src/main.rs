@@ -25,6 +25,11 @@ USAGE:
   patrol scan FILE.html [--url URL] [--profiles DIR] [--jurisdiction 熊本県]
       Extracts the posts of a saved X / 5ch / したらば / 爆サイ / board page with the site profiles and prints
       one JSON line per post: the extracted post plus its analysis. Exit 3: site not recognised.
+  patrol prefill FORM [--jurisdiction 熊本県]
+      One JSON object on standard input ({\"url\", \"site\", \"text\", \"profile\", \"author\", \"posted_at\",
+      \"captured_at\", \"board\"?, \"post_no\"?, \"extras\"?}); one standalone HTML document (A4) out.
+      FORM: url_report takedown_request provider_inquiry action_record warning_reply
+            discovery_report ihc_report emergency_disclosure
   patrol version
 ";
 
@@ -174,6 +179,7 @@ fn run() -> Result<ExitCode, String> {
             Ok(ExitCode::from(code))
         }
         "scan" => scan(&mut args),
+        "prefill" => prefill(&mut args),
         "version" => {
             println!(
                 "patrol {} (as-of year {})",
@@ -231,6 +237,36 @@ fn scan(args: &mut Args) -> Result<ExitCode, String> {
         writeln!(out, "{line}").map_err(|e| format!("stdout: {e}"))?;
     }
     out.flush().map_err(|e| format!("stdout: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `patrol prefill FORM`: the form is checked before standard input is read, so an unknown form
+/// fails at once; nothing is written to standard output unless the whole document is ready.
+fn prefill(args: &mut Args) -> Result<ExitCode, String> {
+    use std::io::Read;
+    if args.rest.is_empty() || args.rest[0].starts_with("--") {
+        return Err(format!("prefill needs a FORM\n\n{USAGE}"));
+    }
+    let form = args.rest.remove(0);
+    patrol::forms::FormKind::from_id(&form).map_err(|e| e.to_string())?;
+    let jurisdiction = args.value("--jurisdiction")?;
+    args.finish()?;
+    let mut input = String::new();
+    io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| format!("standard input: {e}"))?;
+    let mut config = Config::default();
+    if let Some(j) = jurisdiction {
+        config.jurisdiction = j;
+    }
+    let dictionary = patrol::dictionary::embedded().map_err(|e| format!("dictionary: {e}"))?;
+    let analyzer = Analyzer::new(dictionary, config).map_err(|e| e.to_string())?;
+    let html = patrol::forms::prefill(&analyzer, &form, &input, None).map_err(|e| e.to_string())?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(html.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("stdout: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
