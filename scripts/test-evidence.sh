@@ -2,7 +2,8 @@
 # Evidence (issue 4): the patrol-evidence crate's tests (canonical JSON, hash chain, golden cases),
 # an independent recomputation of the golden hashes with Python's json + hashlib, the wasm bindings
 # against the native crate (Node), and the extension's evidence library in headless Chromium
-# (encrypted store, purge after acknowledgement, cap, crop, blur, export verified by `patrol verify`).
+# (encrypted store, purge after acknowledgement, cap, crop, blur, export verified by `patrol verify`,
+# a case uploaded to the real patrol-server whose receipt anchors the export and purges the case).
 # Runnable alone after scripts/setup*.sh; builds what it needs into $CARGO_TARGET_DIR.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,7 +38,8 @@ PY
 
 echo "== native patrol binary and the wasm module"
 cargo build -q --release -p patrol --bin patrol
-export PATROL_BIN="$TARGET/release/patrol"
+cargo build -q --release -p patrol-server
+export PATROL_BIN="$TARGET/release/patrol" PATROL_SERVER_BIN="$TARGET/release/patrol-server"
 scripts/build-wasm.sh
 echo "patrol verify on the golden sample archive folder:"
 "$PATROL_BIN" verify tests/evidence/chain/intact_folder/case
@@ -45,6 +47,6 @@ echo "patrol verify on the golden sample archive folder:"
 echo "== wasm vs native (Node)"
 node --test --test-reporter=spec tests/evidence/wasm.test.mjs
 
-echo "== extension evidence library in headless Chromium"
+echo "== extension evidence library in headless Chromium (and a case sent to the real patrol-server)"
 node --test --test-reporter=spec tests/browser/evidence.test.mjs
 echo "evidence: all tests passed"

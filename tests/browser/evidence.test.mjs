@@ -8,7 +8,7 @@
 //
 //   node --test tests/browser/evidence.test.mjs    (after scripts/build-wasm.sh; PATROL_BIN = native binary)
 import assert from 'node:assert/strict';
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -19,6 +19,7 @@ import { chromium } from 'playwright-core';
 
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 const PATROL = process.env.PATROL_BIN ?? join(ROOT, 'target/release/patrol');
+const SERVER = process.env.PATROL_SERVER_BIN ?? join(ROOT, 'target/release/patrol-server');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 const MOUNTS = { '/ext/': join(ROOT, 'extension/src/'), '/wasm/': join(ROOT, 'build/wasm/web/'), '/golden/': join(ROOT, 'tests/evidence/') };
 
@@ -409,4 +410,87 @@ with zipfile.ZipFile(dst, 'w', zipfile.ZIP_STORED) as z:
   const dmg = spawnSync(PATROL, ['verify', join(work, 'damaged.zip')], { encoding: 'utf8' });
   assert.equal(dmg.status, 2, dmg.stderr);
   assert.match(dmg.stderr, /読み込めません \/ cannot read: .*CRC-32 mismatch/);
+});
+
+test('a case goes to the real endpoint, its receipt anchors the export, and only then is it purged', async () => {
+  assert.ok(existsSync(SERVER), `patrol-server binary missing at ${SERVER} (set PATROL_SERVER_BIN)`);
+  const db = `sqlite://${join(work, 'endpoint.db')}`;
+  const token = execFileSync(SERVER, ['user', 'add', '--database', db, '--name', '巡査 証拠', '--role', 'officer', '--unit', '少年課'],
+    { encoding: 'utf8' }).trim();
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const proc = spawn(SERVER, ['--listen', `127.0.0.1:${port}`, '--database', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      const up = await fetch(`${base}/api/openapi.json`).then((r) => r.ok, () => false);
+      if (up) break;
+      assert.ok(i < 100, `patrol-server did not start: ${stderr}`);
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    const shot = await capture('t-endpoint');
+    const prepared = await page.evaluate(async (caseId) => {
+      const { EvidenceStore, exportCase, evidenceUpload } = window.lib;
+      const store = await EvidenceStore.open({ wasm: window.wasm, name: 't-endpoint' });
+      const out = await exportCase(store, caseId);
+      const upload = await evidenceUpload(store, caseId);
+      const record = upload.log.find((e) => e.kind === 'record').record;
+      store.close();
+      let bin = '';
+      for (const b of out.bytes) bin += String.fromCharCode(b);
+      return { upload, record, zip: btoa(bin), filename: out.filename };
+    }, shot.caseId);
+    const { record } = prepared;
+    const post = { site: record.site, profile_version: record.profile_version, key: record.key, url: record.url, permalink: record.permalink,
+      post_id: record.post_id, post_no: record.post_no, board: record.board, author_handle: record.author_handle,
+      author_name: record.author_name, posted_at: record.posted_at, text: record.text, media: record.media, profile: record.profile };
+    const submit = (evidence, key) => fetch(`${base}/api/submissions`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ idempotency_key: key, kind: 'case', post, analysis: record.analysis, evidence }),
+    });
+    // A tampered upload is refused by the endpoint's verifier, naming the entry; nothing is purged.
+    const forged = structuredClone(prepared.upload);
+    forged.log[1].record.text = '今夜は家にいます';
+    const refused = await submit(forged, 'evidence-test-forged-0001');
+    const refusal = await refused.json();
+    assert.equal(refused.status, 422, JSON.stringify(refusal));
+    assert.match(JSON.stringify(refusal), /chain_broken/);
+    // The genuine upload is accepted with a receipt for the head.
+    const accepted = await submit(prepared.upload, 'evidence-test-genuine-0001');
+    const ack = await accepted.json();
+    assert.ok(accepted.ok, JSON.stringify(ack));
+    const head = prepared.upload.log[prepared.upload.log.length - 1];
+    assert.equal(ack.receipt.head_seq, head.seq);
+    assert.equal(ack.receipt.head_hash, head.hash);
+    // The receipt anchors the exported archive: patrol verify --anchor passes, and fails on a cut copy.
+    const zipPath = join(work, prepared.filename);
+    writeFileSync(zipPath, Buffer.from(prepared.zip, 'base64'));
+    const anchor = `${ack.receipt.head_seq}:${ack.receipt.head_hash}`;
+    const ok = spawnSync(PATROL, ['verify', zipPath, '--anchor', anchor], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /anchor matches/);
+    const cutLog = join(work, 'cut.jsonl');
+    writeFileSync(cutLog, prepared.upload.log.slice(0, -1).map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const cut = spawnSync(PATROL, ['verify', cutLog, '--open', '--anchor', anchor], { encoding: 'utf8' });
+    assert.equal(cut.status, 1);
+    assert.match(cut.stderr, /末尾欠落[\s\S]*truncated tail/);
+    // The receipt purges the case from the browser.
+    const after = await page.evaluate(async ({ caseId, receipt }) => {
+      const { EvidenceStore } = window.lib;
+      const store = await EvidenceStore.open({ wasm: window.wasm, name: 't-endpoint' });
+      await store.acknowledge(caseId, receipt);
+      const meta = (await store.cases()).find((c) => c.case_id === caseId);
+      store.close();
+      const raw = await new Promise((ok) => { const q = indexedDB.open('t-endpoint'); q.onsuccess = () => ok(q.result); });
+      const left = await new Promise((ok) => { const q = raw.transaction('blobs').objectStore('blobs').count(); q.onsuccess = () => ok(q.result); });
+      raw.close();
+      return { left, receipt: meta.receipt.receipt_id };
+    }, { caseId: shot.caseId, receipt: ack.receipt });
+    assert.equal(after.left, 0);
+    assert.equal(after.receipt, ack.receipt.receipt_id);
+    console.log(`# endpoint: forged upload refused (${refused.status}), genuine accepted with receipt ${ack.receipt.receipt_id} (seq ${ack.receipt.head_seq}), anchor verified, case purged`);
+  } finally {
+    proc.kill();
+  }
 });
