@@ -111,6 +111,14 @@ async function shot(name, p = page) {
   await p.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
 
+test('the landing page links to the inbox and the demo page', async () => {
+  await page.goto(`${server.base}/`);
+  assert.equal(await page.locator('#link-demo').getAttribute('href'), 'demo/');
+  await page.locator('#link-inbox').click();
+  await page.locator('#token').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/inbox/');
+});
+
 test('log-in with a wrong token is refused with a Japanese message, then the supervisor logs in', async () => {
   await page.goto(`${server.base}/inbox/`);
   await page.locator('#token').fill('not-a-token');
@@ -212,6 +220,20 @@ test('approve the suicide case; the status and history show it', async () => {
   await page.waitForFunction(() => document.querySelector('#case-status')?.dataset.status === 'approved');
   assert.match(await page.locator('#history').textContent(), /承認.*監督者 熊本南/);
   assert.ok(await page.locator('#approve').isDisabled());
+});
+
+test('mark a case done once it is approved', async () => {
+  await page.goto(`${server.base}/inbox/#/case/${ids.hostile}`);
+  await page.locator('#done').waitFor();
+  assert.ok(await page.locator('#done').isDisabled(), 'done only after approval');
+  await page.locator('#approve').click();
+  await page.waitForFunction(() => document.querySelector('#case-status')?.dataset.status === 'approved');
+  await page.locator('#done').click();
+  await page.waitForFunction(() => document.querySelector('#case-status')?.dataset.status === 'done');
+  assert.match(await page.locator('#history').textContent(), /処理完了/);
+  await page.goto(`${server.base}/inbox/#/inbox/status=done`);
+  await page.locator('#cases').waitFor();
+  assert.deepEqual(await page.locator('tr.case-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.caseId))), [ids.hostile]);
 });
 
 test('return a case: refused without a comment, done with one', async () => {
@@ -377,7 +399,8 @@ test('admins: the provider directory with its change history, and the audit log'
   await p.locator('#providers tr[data-domain="x.com"] button', { hasText: '編集' }).click();
   await p.locator('#prov-fax').fill('03-1111-1111');
   await p.locator('#provider-save').click();
-  await p.locator('.notice-ok').waitFor();
+  // The message of this save, not the one left by the first.
+  await p.locator('.notice-ok', { hasText: '変更を保存しました' }).waitFor();
   await p.locator('#providers tr[data-domain="x.com"] button', { hasText: '履歴' }).click();
   await p.locator('#provider-history').waitFor();
   const history = await p.locator('#provider-history').textContent();
