@@ -424,6 +424,21 @@ test('admins: the provider directory with its change history, and the audit log'
   await page.locator('#main .notice-error').waitFor();
 });
 
+test('an open inbox picks up a new suicide announcement by itself and puts it on top', async () => {
+  await page.goto(`${server.base}/inbox/#/inbox`);
+  await page.locator('#cases').waitFor();
+  const text = '今夜、水前寺公園の近くで首を吊ります';
+  const ack = await apiAs(server, server.users['巡査 南二'], 'POST', '/api/submissions', {
+    idempotency_key: key('late-suicide'), kind: 'case',
+    post: { site: 'x', url: 'https://x.com/late/status/1861000000000000001', text, profile: '', media: [] },
+    analysis: analyzer.analyze(text, '', 'x'),
+  });
+  // No reload: the page asks the endpoint every 30 s.
+  await row(ack.case_id).waitFor({ timeout: 45000 });
+  const first = await page.locator('tr.case-row').first().getAttribute('data-case-id');
+  assert.equal(Number(first), ack.case_id);
+});
+
 test('log out ends the session on the server', async () => {
   await page.locator('#logout').click();
   await page.locator('#token').waitFor();
