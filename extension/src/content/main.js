@@ -81,15 +81,35 @@ function quiet(e) {
   }
 }
 
+let frame = 0;
+let timer = 0;
+
+/** Runs the queued work once: at the next animation frame, or after FALLBACK_MS when frames are held back. */
+function run() {
+  cancelAnimationFrame(frame);
+  clearTimeout(timer);
+  frame = 0;
+  timer = 0;
+  flush();
+}
+/** Chromium holds back animation frames of pages it does not paint (occluded windows, headless). */
+const FALLBACK_MS = 250;
+
+function arm() {
+  if (frame || timer) return;
+  frame = requestAnimationFrame(run);
+  timer = window.setTimeout(run, FALLBACK_MS);
+}
+
 function schedule() {
   if (scheduled) return;
   scheduled = true;
   if (document.hidden) return; // resumed by visibilitychange
-  requestAnimationFrame(flush);
+  arm();
 }
 
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && scheduled) requestAnimationFrame(flush);
+  if (!document.hidden && scheduled) arm();
 });
 
 /** @param {MutationRecord[]} records */
