@@ -6,6 +6,8 @@
 #   3. tests/browser/sync-extension.test.mjs  the built extension + real server: endpoint down for the run,
 #                                             worker stopped, lost acknowledgement, tampered chain, privacy
 #   4. tests/browser/e2e*.test.mjs            X fixture → flagged → captured → submitted → approved in /inbox/
+#   5. tests/browser/sync-bench.mjs N         benchmark: N submissions queued with the endpoint down, then
+#                                             delivered (PATROL_SYNC_BENCH=N, default 50; 0 skips it)
 # Builds patrol-server (release, $CARGO_TARGET_DIR) and, unless PATROL_EXTENSION_DIR names an already built
 # extension, the extension (scripts/build-extension.sh → extension/dist/).
 # Needs scripts/setup.sh, scripts/setup-js.sh and scripts/setup-browser.sh to have run.
@@ -36,3 +38,10 @@ node --test --test-concurrency=1 --test-reporter=spec \
     tests/browser/sync-units.test.mjs tests/browser/sync-queue.test.mjs \
     tests/browser/sync-extension.test.mjs tests/browser/e2e*.test.mjs
 echo "== sync and end-to-end tests passed in $((SECONDS - started)) s"
+
+# The benchmark of issue 5 "the endpoint down for the length of a run" (figures, and exactly-once checks).
+BENCH_N="${PATROL_SYNC_BENCH:-50}"
+if [[ "$BENCH_N" != 0 ]]; then
+    echo "== node tests/browser/sync-bench.mjs $BENCH_N (endpoint down for the run, then back)"
+    node tests/browser/sync-bench.mjs "$BENCH_N" | grep -v '^# evidence captured'
+fi

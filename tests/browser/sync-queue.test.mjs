@@ -63,7 +63,9 @@ test.before(async () => {
       }
       window.settled.push(item.summary.name);
     };
-    window.drain = (force = false) => window.q.drain({ settings: window.sync_settings, send: window.send, settle: window.settle, force, random: () => 0 });
+    // A clock the test moves, so backoff pauses can be stepped through without waiting.
+    window.clock = Date.now();
+    window.drain = (force = false) => window.q.drain({ settings: window.sync_settings, send: window.send, settle: window.settle, force, random: () => 0, now: () => window.clock });
   });
   await page.evaluate((s) => { window.sync_settings = s; }, SETTINGS);
 });
@@ -105,29 +107,42 @@ test('the same content queued twice is one item', async () => {
 test('an unreachable endpoint pauses the queue with backoff; later items of the case wait; nothing is lost', async () => {
   await page.evaluate(() => {
     window.sent = [];
-    window.script = { d1: [{ kind: 'retry', status: null, error: '送信先に接続できません。', retryAfterMs: null }, { kind: 'retry', status: 503, error: 'x（HTTP 503）', retryAfterMs: null }] };
+    window.clock = Date.now();
+    window.script = { d1: [
+      { kind: 'retry', status: null, error: '送信先に接続できません。', retryAfterMs: null },
+      { kind: 'retry', status: null, error: '送信先に接続できません。', retryAfterMs: null },
+      { kind: 'retry', status: 503, error: 'x（HTTP 503）', retryAfterMs: null },
+    ] };
   });
   await enqueue('D', 'd1');
   await enqueue('D', 'd2');
   const r1 = await page.evaluate(() => window.drain());
   assert.equal(r1.failed, true);
   assert.deepEqual(await page.evaluate(() => window.sent), ['d1'], 'd2 is not sent before d1');
-  let s = await page.evaluate(() => window.q.status());
+  const pauseOf = async () => {
+    const s = await page.evaluate(() => window.q.status(window.clock));
+    return { s, left: Date.parse(s.paused_until) - (await page.evaluate(() => window.clock)) };
+  };
+  let { s, left } = await pauseOf();
   assert.equal(s.queued, 2);
   assert.equal(s.last_error, '送信先に接続できません。');
-  const pause1 = Date.parse(s.paused_until) - Date.now();
-  assert.ok(pause1 > 0 && pause1 <= 1000 + 50, `first pause is half the base step: ${pause1}`);
-  const skipped = await page.evaluate(() => window.drain());
-  assert.equal(skipped.skipped, 'paused', 'a paused queue does not hammer the endpoint');
+  assert.equal(left, 1000, 'first pause: half of the 2 s base step (jitter 0)');
+  assert.equal((await page.evaluate(() => window.drain())).skipped, 'paused', 'a paused queue does not hammer the endpoint');
+  // The officer forces an attempt during the pause; it fails again but does not stretch the pause.
   await page.evaluate(() => window.drain(true));
-  s = await page.evaluate(() => window.q.status());
-  const pause2 = Date.parse(s.paused_until) - Date.now();
-  assert.ok(pause2 > pause1, `the pause grows: ${pause1} → ${pause2}`);
-  assert.equal(s.pending.find((i) => i.summary.name === 'd1').attempts, 2);
-  const r3 = await page.evaluate(() => window.drain(true));
+  ({ left } = await pauseOf());
+  assert.equal(left, 1000, 'a forced attempt during a pause leaves the schedule alone');
+  // The scheduled retry after the pause fails: the pause doubles.
+  await page.evaluate(() => { window.clock += 1001; });
+  await page.evaluate(() => window.drain());
+  ({ s, left } = await pauseOf());
+  assert.equal(left, 2000, 'second pause doubles');
+  assert.equal(s.pending.find((i) => i.summary.name === 'd1').attempts, 3);
+  await page.evaluate(() => { window.clock += 2001; });
+  const r3 = await page.evaluate(() => window.drain());
   assert.equal(r3.sent, 2);
-  assert.deepEqual(await page.evaluate(() => window.sent), ['d1', 'd1', 'd1', 'd2']);
-  s = await page.evaluate(() => window.q.status());
+  assert.deepEqual(await page.evaluate(() => window.sent), ['d1', 'd1', 'd1', 'd1', 'd2']);
+  s = await page.evaluate(() => window.q.status(window.clock));
   assert.equal(s.queued, 0);
   assert.equal(s.paused_until, null, 'success lifts the pause');
 });

@@ -342,10 +342,15 @@ async function drainOnce(o) {
           ...item, attempts: item.attempts + 1, last_attempt_at: at, last_error: outcome.error, last_status: outcome.status,
         }));
         const p = await readProgress(tx);
-        const failures = p.failures + 1;
+        // An attempt forced during a pause (the officer submitting, 「今すぐ送信」) that fails again says
+        // nothing new about the outage: it must not push the next scheduled retry further out, or a busy
+        // shift of submissions while offline would stretch the wait to the cap.
+        const escalate = !(o.force && p.paused_until > now());
+        const failures = escalate ? p.failures + 1 : p.failures;
         const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelay(failures, o.random));
         await done(tx.objectStore(META).put({
-          ...p, failures, paused_until: now() + wait, last_error: outcome.error, last_error_at: at, last_attempt_at: at,
+          ...p, failures, paused_until: escalate ? now() + wait : p.paused_until,
+          last_error: outcome.error, last_error_at: at, last_attempt_at: at,
         }));
       });
       result.failed = true;
