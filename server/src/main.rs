@@ -70,7 +70,10 @@ async fn run(mut args: Vec<String>) -> Result<(), String> {
         Some(d) => Some(PathBuf::from(d)),
         None => find_www(),
     };
-    let mut config = Config { www, ..Config::default() };
+    let mut config = Config {
+        www,
+        ..Config::default()
+    };
     if let Some(r) = take(&mut args, "--rate-limit")? {
         config.rate_per_sec = r
             .parse()

@@ -53,6 +53,7 @@ pub enum Action {
     TakedownRead,
     TakedownCreate,
     TakedownUpdate,
+    TakedownExport,
     ProviderRead,
     ProviderWrite,
     ReportRead,
@@ -81,6 +82,7 @@ impl Action {
             Action::TakedownRead => "takedown.read",
             Action::TakedownCreate => "takedown.create",
             Action::TakedownUpdate => "takedown.update",
+            Action::TakedownExport => "takedown.export",
             Action::ProviderRead => "provider.read",
             Action::ProviderWrite => "provider.write",
             Action::ReportRead => "report.read",
@@ -124,7 +126,9 @@ pub fn allowed(role: Role, action: Action) -> Option<Scope> {
         (HoldRead | TakedownRead | ProviderRead, Admin) => Some(All),
         (HoldManage, Supervisor) => Some(Unit),
         (TakedownCreate | TakedownUpdate, Officer | Supervisor) => Some(Unit),
-        (ReportRead, Supervisor) => Some(Unit),
+        // The ICSA hand-off (000 §2(1)) goes through the unit's responsible officer.
+        (TakedownExport | ReportRead, Supervisor) => Some(Unit),
+        (TakedownExport, Admin) => Some(All),
         (ReportRead, Admin) => Some(All),
         (ProviderWrite | RetentionManage | ProfilePublish | UserManage | AuditRead, Admin) => {
             Some(All)

@@ -55,7 +55,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/takedowns", Action::TakedownCreate),
     ("POST", "/api/takedowns/{id}/checks", Action::TakedownUpdate),
     ("GET", "/api/takedowns/overdue", Action::TakedownRead),
-    ("GET", "/api/takedowns/export.csv", Action::TakedownRead),
+    ("GET", "/api/takedowns/export.csv", Action::TakedownExport),
     (
         "GET",
         "/api/takedowns/{id}/foreign-report",
