@@ -3,6 +3,7 @@
 # against a real patrol-server on temporary SQLite databases:
 #   1. tests/browser/sync-units.test.mjs      pure parts in Node (backoff, retry/refuse, keys, texts)
 #   2. tests/browser/sync-queue.test.mjs      the queue in Chromium's IndexedDB, scripted endpoint
+#      tests/browser/sync-panel.test.mjs      the side panel parts (hostile text, actions, hold blocks the takedown request)
 #   3. tests/browser/sync-extension.test.mjs  the built extension + real server: endpoint down for the run,
 #                                             worker stopped, lost acknowledgement, tampered chain, privacy
 #   4. tests/browser/e2e*.test.mjs            X fixture → flagged → captured → submitted → approved in /inbox/
@@ -35,7 +36,7 @@ fi
 started=$SECONDS
 echo "== node --test (sync units, queue, extension against the endpoint, end to end)"
 node --test --test-concurrency=1 --test-reporter=spec \
-    tests/browser/sync-units.test.mjs tests/browser/sync-queue.test.mjs \
+    tests/browser/sync-units.test.mjs tests/browser/sync-queue.test.mjs tests/browser/sync-panel.test.mjs \
     tests/browser/sync-extension.test.mjs tests/browser/e2e*.test.mjs
 echo "== sync and end-to-end tests passed in $((SECONDS - started)) s"
 

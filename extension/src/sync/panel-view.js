@@ -91,6 +91,25 @@ export function renderSyncStatus(sync, send, onChange) {
 }
 
 /**
+ * 000 §1(1), §4(1): a URL another unit holds as 削除依頼不可 must not get a takedown request from here.
+ * Disables the panel's takedown-request buttons and says whom to contact (the server refuses such a
+ * request too: POST /api/takedowns → 409 url_held).
+ * @param {Document} doc
+ * @param {any} v a LookupView held by another unit
+ */
+export function blockTakedown(doc, v) {
+  for (const b of doc.querySelectorAll('button[data-form="takedown_request"]')) {
+    const button = /** @type {HTMLButtonElement} */ (b);
+    button.disabled = true;
+    button.dataset.blocked = 'held';
+    button.title = `削除依頼不可: ${v.hold.unit} が保留登録しています。${v.hold.unit}${v.hold.contact ? `（${v.hold.contact}）` : ''}へ連絡してください。`;
+    if (!button.nextElementSibling?.classList.contains('sync-held-note')) {
+      button.after(el('p', 'sync-held-note', button.title));
+    }
+  }
+}
+
+/**
  * A post's lookup as a block of the post detail; fills itself when the answer comes.
  * @param {string} key the post's key
  * @param {Send} send
@@ -110,6 +129,7 @@ export function renderLookup(key, send) {
       box.dataset.removed = String(v.removed);
       box.classList.toggle('held', !!v.hold);
       p.textContent = v.message;
+      if (v.held_by_other_unit) blockTakedown(document, v);
     },
     (/** @type {unknown} */ e) => {
       box.dataset.state = 'error';
