@@ -100,6 +100,14 @@ test('hostile text stays text: markup is shown literally and bidi overrides are 
   assert.equal(out.href, '#');
 });
 
+test('CSV cells defuse spreadsheet formulas, quote commas and quotes, and the file starts with a BOM', async () => {
+  const csv = await run(async ([b]) => {
+    const { toCsv } = await import(`${b}/inbox/js/csv.js`);
+    return toCsv(['項目', 'メモ'], [['a,b', '=HYPERLINK("http://evil")'], ['-1+1', '"引用"']]);
+  }, base);
+  assert.equal(csv, '\uFEFF項目,メモ\r\n"a,b","\'=HYPERLINK(""http://evil"")"\r\n\'-1+1,"""引用"""\r\n');
+});
+
 test('inbox order: suicide cases first, those meeting 003 §4(1) before others, then urgency, then the most recent report', async () => {
   const order = await run(async ([b]) => {
     const { compareCases } = await import(`${b}/inbox/js/cases.js`);

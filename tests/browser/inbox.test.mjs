@@ -361,8 +361,16 @@ test('monthly report: figures on a printable A4 page and the same month as CSV',
   assert.match(info, /Page size:\s+59\d(\.\d+)? x 84\d(\.\d+)? pts \(A4\)/);
   assert.match(execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }), /注意喚起・警告の実施結果/);
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#report-csv').click()]);
-  const csv = fs.readFileSync(await download.path(), 'utf8');
+  // The desk's CSV: the page's tables with Japanese labels, openable in Excel.
+  const [desk] = await Promise.all([page.waitForEvent('download'), page.locator('#report-csv').click()]);
+  const table = fs.readFileSync(await desk.path(), 'utf8');
+  assert.ok(table.startsWith('\uFEFF'), 'BOM for Excel');
+  assert.match(table, /^児童との性行為等の要求,001 §4\(1\),1\r$/m);
+  assert.match(table, /^うち疑義があり承認を得たもの,001 §5\(3\),1\r$/m);
+  assert.match(table, /^削除依頼の件数,000 §1\(1\),2\r$/m);
+  // The endpoint's machine-readable CSV of the same month.
+  const [data] = await Promise.all([page.waitForEvent('download'), page.locator('#report-data-csv').click()]);
+  const csv = fs.readFileSync(await data.path(), 'utf8');
   assert.match(csv, /^"warnings","by_category\.child_sexual_contact","1"\r?$/m);
   assert.match(csv, /^"warnings","doubtful","1"\r?$/m);
   assert.match(csv, /^"takedowns","requested","2"\r?$/m);
