@@ -153,6 +153,33 @@ test('10,000 posts: extracted in linear time, every reply marker moved to reply_
   }
 });
 
+test('100 X articles: main-thread extraction time (figure)', async () => {
+  const { page } = await open('/tests/fixtures/sites/x_home/page.html');
+  try {
+    const r = await page.evaluate(async ({ profiles }) => {
+      const m = await import('/extension/src/content/extract.js');
+      const cells = [...document.querySelectorAll('[data-testid="cellInnerDiv"]')].filter((c) => c.querySelector('article'));
+      const list = cells[0].parentElement;
+      for (let i = 0; list && list.children.length < 100; i++) list.appendChild(cells[i % cells.length].cloneNode(true));
+      const p = m.matchProfile(profiles, 'https://x.com/home', document);
+      const times = [];
+      let n = 0;
+      for (let k = 0; k < 5; k++) {
+        const t0 = performance.now();
+        n = m.extractPosts(p, document, { url: 'https://x.com/home' }).length;
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return { n, median: times[2] };
+    }, { profiles: PROFILES });
+    assert.equal(r.n, 100);
+    console.log(`# 100 X articles extracted in ${r.median.toFixed(1)} ms (median of 5) in Chromium`);
+    assert.ok(r.median < 200, `${r.median} ms`);
+  } finally {
+    await page.close();
+  }
+});
+
 test('X timeline: late-rendered and scroll-loaded articles are extracted like the others', async () => {
   const url = 'https://x.com/home';
   const { page, errors } = await open('/tests/fixtures/sites/x_home/page.html', { scripts: true });

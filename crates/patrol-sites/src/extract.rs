@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::generic::generic_posts;
 use crate::profile::{Extractor, From, Posts, Profile, TextSpec};
-use crate::text::{plain_text, walk, WalkOptions, Walked};
+use crate::text::{plain_text_with, walk, WalkOptions, Walked};
 
 /// A page to extract from: the parsed document and the address it was served from.
 pub struct Page {
@@ -297,7 +297,7 @@ pub fn eval_extractor(ex: &Extractor, post: ElementRef<'_>, page: &Page, fields:
                 })
                 .filter_map(|e| match &ex.attr {
                     Some(a) => e.value().attr(a).map(str::to_string),
-                    None => Some(plain_text(e)),
+                    None => Some(plain_text_with(e, ex.img_alt)),
                 })
                 .collect()
         }

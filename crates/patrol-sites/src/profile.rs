@@ -128,6 +128,8 @@ struct RawExtractor {
     #[serde(default)]
     all: bool,
     #[serde(default)]
+    img_alt: bool,
+    #[serde(default)]
     or: Option<Box<RawExtractor>>,
 }
 
@@ -210,6 +212,8 @@ pub struct Extractor {
     pub absolute: bool,
     pub date: Option<DateSpec>,
     pub all: bool,
+    /// Read `<img alt>` in the element's text (X draws emoji in display names as images).
+    pub img_alt: bool,
     pub or: Option<Box<Extractor>>,
 }
 
@@ -475,6 +479,7 @@ impl Ctx<'_> {
             absolute: raw.absolute,
             date,
             all: raw.all,
+            img_alt: raw.img_alt,
             or: raw
                 .or
                 .as_deref()

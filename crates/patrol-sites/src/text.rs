@@ -236,7 +236,18 @@ fn finish_lines(buf: &str, ws: Whitespace) -> String {
 
 /// One-line text of an element (fields such as a name or a date): line breaks become spaces.
 pub fn plain_text(el: ElementRef<'_>) -> String {
-    let w = walk(el, &WalkOptions::plain());
+    plain_text_with(el, false)
+}
+
+/// [`plain_text`], optionally reading `<img alt>` (emoji drawn as images).
+pub fn plain_text_with(el: ElementRef<'_>, img_alt: bool) -> String {
+    let w = walk(
+        el,
+        &WalkOptions {
+            img_alt,
+            ..WalkOptions::plain()
+        },
+    );
     trim_ascii(&collapse(&w.text.replace('\n', " "))).to_string()
 }
 

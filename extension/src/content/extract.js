@@ -70,6 +70,7 @@ function compileExtractor(ex, where) {
     absolute: !!ex.absolute,
     date: ex.date ? { regex: rx(ex.date.regex, `${where}.date.regex`), tz: ex.date.tz } : null,
     all: !!ex.all,
+    imgAlt: !!ex.img_alt,
     or: ex.or ? compileExtractor(ex.or, `${where}.or`) : null,
   };
 }
@@ -226,9 +227,9 @@ function finishLines(buf, pre) {
   return first > last ? '' : lines.slice(first, last + 1).join('\n');
 }
 
-/** One-line text of an element (a name, a date). @param {Element} el */
-export function plainText(el) {
-  return trimAscii(collapse(walk(el, {}).text.replace(/\n/g, ' ')));
+/** One-line text of an element (a name, a date); imgAlt reads emoji drawn as images. @param {Element} el @param {boolean} [imgAlt] */
+export function plainText(el, imgAlt = false) {
+  return trimAscii(collapse(walk(el, { imgAlt }).text.replace(/\n/g, ' ')));
 }
 
 /** The first `n` code points of an element's one-line text, visiting a bounded number of nodes. @param {Element} el @param {number} n */
@@ -380,15 +381,58 @@ function select(base, sel, firstOnly, outside) {
     }
     return [...base.querySelectorAll(sel)];
   }
+  // Candidates by the rightmost compound (a fast, single-compound query), each then tested
+  // against the whole selector: exactly querySelectorAll's result, in document order.
+  const last = rightmostCompound(sel);
   /** @type {Element[]} */
   const out = [];
-  for (const e of base.getElementsByTagName('*')) {
+  for (const e of last ? base.querySelectorAll(last) : base.getElementsByTagName('*')) {
     if (e.matches(sel)) {
       out.push(e);
       if (firstOnly) break;
     }
   }
   return out;
+}
+
+/** @type {Map<string, string|null>} */
+const rightmostCache = new Map();
+
+/**
+ * The last compound of a single complex selector (`div[data-testid="User-Name"] a[href]` →
+ * `a[href]`), or null for selector lists and anything not parsed with confidence.
+ * @param {string} sel
+ */
+function rightmostCompound(sel) {
+  const cached = rightmostCache.get(sel);
+  if (cached !== undefined) return cached;
+  let depth = 0;
+  /** @type {string|null} */
+  let quote = null;
+  let start = 0;
+  let result = /** @type {string|null} */ (null);
+  const t = sel.trim();
+  for (let i = 0; i < t.length; i++) {
+    const ch = t[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '(') depth++;
+    else if (ch === ']' || ch === ')') depth--;
+    else if (depth === 0 && ch === ',') {
+      rightmostCache.set(sel, null);
+      return null;
+    } else if (depth === 0 && (ch === ' ' || ch === '>' || ch === '+' || ch === '~')) start = i + 1;
+  }
+  if (!quote && depth === 0) {
+    const r = t.slice(start).trim();
+    result = r && !/^[>+~]/.test(r) ? r : null;
+  }
+  rightmostCache.set(sel, result);
+  return result;
 }
 
 /** @param {Element} el @param {boolean} next @param {string} must */
@@ -515,7 +559,7 @@ function evalExtractor(ex, post, doc, pageUrl, fields) {
       if (ex.attr) {
         const a = e.getAttribute(ex.attr);
         if (a !== null) raws.push(a);
-      } else raws.push(plainText(e));
+      } else raws.push(plainText(e, ex.imgAlt));
     }
   }
   /** @type {string[]} */
