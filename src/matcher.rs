@@ -146,9 +146,18 @@ pub fn scan<'d>(
                 let (b, exact) = stream.token_ending_at(m.end());
                 // A reading match stands for a spelling the term does not have (しにたい, 氏にたい):
                 // all-kanji spans are other words that sound alike (橋 キョウ ≠ 今日).
-                let respelled = toks[a..=b].iter().any(|t| !t.surface.chars().any(is_kanji));
+                // A kanji verb is the word it is (行きたくない is not 生きたくない): respellings swap
+                // kanji for kana or for a homophone noun (氏にたい), not for another verb.
+                let ti = rules.reading_terms[m.pattern().as_usize()];
+                let term_text = &rules.terms[ti].text;
+                let respelled = toks[a..=b].iter().any(|t| !t.surface.chars().any(is_kanji))
+                    && !toks[a..=b].iter().any(|t| {
+                        t.is("動詞")
+                            && t.surface
+                                .chars()
+                                .any(|c| is_kanji(c) && !term_text.contains(c))
+                    });
                 if exact && respelled {
-                    let ti = rules.reading_terms[m.pattern().as_usize()];
                     push(
                         Some(ti),
                         rules.terms[ti].concept,
