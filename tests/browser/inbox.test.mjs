@@ -152,7 +152,10 @@ test('inbox filters: by category and by reporter', async () => {
   await page.locator('#cases').waitFor();
   let shown = await page.locator('tr.case-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.caseId)));
   assert.deepEqual(shown, [ids.lodging]);
-  await page.goto(`${server.base}/inbox/#/inbox/reporter=${encodeURIComponent('巡査 南二')}`);
+  await page.locator('#category').selectOption('');
+  await page.locator('#reporter').selectOption({ label: '巡査 南二' });
+  await page.locator('#filters button[type="submit"]').click();
+  await page.waitForFunction(() => location.hash.includes('reporter='));
   await page.locator('#cases').waitFor();
   shown = await page.locator('tr.case-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.caseId)));
   assert.deepEqual(new Set(shown), new Set([ids.suicide, ids.lodging]));

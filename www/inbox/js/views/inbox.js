@@ -22,9 +22,13 @@ export function categoryBadges(cats) {
   return cats.map((id) => h('span', { class: `badge ${isSuicide(id) ? 'cat-suicide' : 'cat-child'}`, 'data-category': id }, categoryName(id)));
 }
 
-/** Names of the users who reported the case (several reports of one post = one case). */
+/**
+ * The users who reported the case (several reports of one post = one case) as [{id, name}]: the
+ * endpoint's `reporter_users`, or — from an endpoint without it — the names standing in for ids.
+ */
 function reportersOf(c) {
-  return Array.isArray(c.reporters) ? c.reporters.map(String) : [];
+  if (Array.isArray(c.reporter_users)) return c.reporter_users.map((r) => ({ id: String(r.id), name: String(r.name ?? '') }));
+  return Array.isArray(c.reporters) ? c.reporters.map((n) => ({ id: String(n), name: String(n) })) : [];
 }
 
 function filtersFromHash(args) {
@@ -43,7 +47,7 @@ function matches(c, f) {
   if (f.category && !categoriesOf(c).includes(f.category)) return false;
   if (f.status && c.status !== f.status) return false;
   if (f.unit && c.unit !== f.unit) return false;
-  if (f.reporter && !reportersOf(c).includes(f.reporter)) return false;
+  if (f.reporter && !reportersOf(c).some((r) => r.id === f.reporter)) return false;
   return true;
 }
 
@@ -57,7 +61,8 @@ export async function renderInbox(main, { args, isCurrent }) {
   main.append(h('h2', {}, '受信箱'), updated, body);
   let last = '';
   const load = async () => {
-    const data = await listCases({ status: filters.status, category: filters.category, unit: filters.unit });
+    const reporter = /^\d+$/.test(filters.reporter) ? filters.reporter : '';
+    const data = await listCases({ status: filters.status, category: filters.category, unit: filters.unit, reporter });
     if (!isCurrent()) return;
     const signature = JSON.stringify(data);
     // Never redraw under the supervisor's hands (an open filter, a focused row).
@@ -83,12 +88,13 @@ function draw(body, data, filters) {
   const cases = all.filter((c) => matches(c, filters)).sort(compareCases);
 
   const units = [...new Set(all.map((c) => c.unit).filter(Boolean))].sort();
-  const reporters = [...new Set(all.flatMap(reportersOf))].sort();
+  const reporters = [...new Map(all.flatMap(reportersOf).map((r) => [r.id, r.name])).entries()]
+    .sort((a, b) => a[1].localeCompare(b[1], 'ja'));
   const form = h('form', { class: 'row filters card', id: 'filters' },
     select('category', '分類', Object.keys(CATEGORIES).map((id) => [id, categoryName(id)]), filters.category),
     select('status', '状態', Object.entries(STATUSES), filters.status),
     select('unit', '所属', units.map((u) => [u, u]), filters.unit),
-    select('reporter', '報告者', reporters.map((r) => [r, r]), filters.reporter),
+    select('reporter', '報告者', reporters, filters.reporter),
     h('button', { type: 'submit' }, '絞り込む'),
     h('button', { type: 'button', class: 'secondary', onclick: () => { location.hash = '#/inbox'; } }, '解除'));
   form.addEventListener('submit', (ev) => {
@@ -125,7 +131,7 @@ function draw(body, data, filters) {
     h('td', { class: 'cell-text' }, literal(snippet(c))),
     h('td', {}, h('span', { class: `badge status-${c.status}` }, statusName(c.status))),
     h('td', {}, literal(c.unit || '')),
-    h('td', {}, literal(reportersOf(c).join('、'))),
+    h('td', {}, literal(reportersOf(c).map((r) => r.name).join('、'))),
     h('td', { class: 'num' }, String(reports)),
     h('td', {}, jst(c.last_reported_at || c.first_reported_at)));
     return tr;
