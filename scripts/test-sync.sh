@@ -9,8 +9,8 @@
 #   4. tests/browser/e2e*.test.mjs            X fixture → flagged → captured → submitted → approved in /inbox/
 #   5. tests/browser/sync-bench.mjs N         benchmark: N submissions queued with the endpoint down, then
 #                                             delivered (PATROL_SYNC_BENCH=N, default 50; 0 skips it)
-# Builds patrol-server (release, $CARGO_TARGET_DIR) and, unless PATROL_EXTENSION_DIR names an already built
-# extension, the extension (scripts/build-extension.sh → extension/dist/).
+# Builds patrol-server (release, $CARGO_TARGET_DIR) unless PATROL_SERVER names a built binary, and the
+# extension (scripts/build-extension.sh → extension/dist/) unless PATROL_EXTENSION_DIR names a built one.
 # Needs scripts/setup.sh, scripts/setup-js.sh and scripts/setup-browser.sh to have run.
 set -euo pipefail
 
@@ -23,9 +23,11 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 [[ -x /usr/bin/chromium || -n "${CHROMIUM:-}" ]] || { echo "test-sync: chromium missing: run scripts/setup-browser.sh" >&2; exit 1; }
 [[ -d node_modules/playwright-core ]] || { echo "test-sync: node_modules missing: run scripts/setup-js.sh" >&2; exit 1; }
 
-echo "== cargo build -p patrol-server --release"
-cargo build -p patrol-server --release
-export PATROL_SERVER="${PATROL_SERVER:-$TARGET/release/patrol-server}"
+if [[ -z "${PATROL_SERVER:-}" ]]; then
+    echo "== cargo build -p patrol-server --release"
+    cargo build -p patrol-server --release
+    export PATROL_SERVER="$TARGET/release/patrol-server"
+fi
 
 if [[ -z "${PATROL_EXTENSION_DIR:-}" ]]; then
     echo "== scripts/build-extension.sh"

@@ -124,37 +124,39 @@ export async function setSettings(sw, settings) {
 /**
  * Stops the extension's service worker as Chromium does after ~30 s idle, through the DevTools
  * protocol's ServiceWorker domain (the same as 「Stop」 in chrome://serviceworker-internals).
- * Resolves once the old worker is gone.
+ * Resolves once the old worker is gone. The protocol session is attached to `via`, an open page that
+ * stays as it is: opening and closing a tab here would switch the active tab, and an open side panel
+ * reacts to that with a message that starts the worker again.
  * @param {import('playwright-core').BrowserContext} ctx
  * @param {string} extensionId
+ * @param {import('playwright-core').Page} via
  */
-export async function stopWorker(ctx, extensionId) {
-  const page = await ctx.newPage();
-  try {
-    const cdp = await ctx.newCDPSession(page);
-    /** @type {{versionId: string, scriptURL: string, runningStatus: string}[]} */
-    let versions = [];
-    cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
-      versions = e.versions;
-    });
-    await cdp.send('ServiceWorker.enable');
-    const deadline = Date.now() + 5000;
-    while (!versions.some((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const ours = versions.filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`));
-    if (ours.length === 0) throw new Error('the extension service worker was not found through the DevTools protocol');
-    for (const v of ours) await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
-    const stopped = Date.now() + 5000;
-    while (Date.now() < stopped) {
-      const mine = versions.filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`));
-      if (mine.every((v) => v.runningStatus === 'stopped')) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('the extension service worker did not stop');
-  } finally {
-    await page.close();
+export async function stopWorker(ctx, extensionId, via) {
+  const cdp = await ctx.newCDPSession(via);
+  /** @type {{versionId: string, scriptURL: string, runningStatus: string}[]} */
+  let versions = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+    versions = e.versions;
+  });
+  await cdp.send('ServiceWorker.enable');
+  const deadline = Date.now() + 5000;
+  while (!versions.some((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
   }
+  const ours = versions.filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`));
+  if (ours.length === 0) throw new Error('the extension service worker was not found through the DevTools protocol');
+  for (const v of ours) await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
+  const stopped = Date.now() + 5000;
+  while (Date.now() < stopped) {
+    const mine = versions.filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`));
+    if (mine.every((v) => v.runningStatus === 'stopped')) {
+      await cdp.detach();
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await cdp.detach();
+  throw new Error('the extension service worker did not stop');
 }
 
 /** Polls `fn` until it returns a truthy value or `ms` pass; returns the value or throws with `what`. */

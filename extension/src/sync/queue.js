@@ -30,7 +30,7 @@ import { postSubmission } from './client.js';
 /**
  * @typedef {{k: 'progress', failures: number, paused_until: number, last_success_at: string|null,
  *   last_error: string|null, last_error_at: string|null, last_attempt_at: string|null, seq: number,
- *   last_wake?: string, last_wake_at?: string}} Progress
+ *   last_wake?: string, last_wake_at?: string, wakes?: {reason: string, at: string}[]}} Progress
  */
 
 /** Delivered items kept (without their bodies) so the panel can say 「送信済み」; older ones are dropped. */
@@ -190,7 +190,9 @@ export async function requeue(which) {
 export async function noteWake(reason) {
   await transact([META], 'readwrite', async (tx) => {
     const p = await readProgress(tx);
-    await done(tx.objectStore(META).put({ ...p, last_wake: reason, last_wake_at: new Date().toISOString() }));
+    const at = new Date().toISOString();
+    const wakes = [...(p.wakes ?? []), { reason, at }].slice(-10);
+    await done(tx.objectStore(META).put({ ...p, last_wake: reason, last_wake_at: at, wakes }));
   });
 }
 
