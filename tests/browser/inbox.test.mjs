@@ -435,6 +435,23 @@ test('admins: the provider directory with its change history, and the audit log'
   await page.locator('#main .notice-error').waitFor();
 });
 
+test('an officer sees the unit\'s cases but cannot review, and the menu offers only what the role may open', async () => {
+  const officer = await watchedPage(browser);
+  await login(officer.page, server, server.users['巡査 南一']);
+  await officer.page.locator('#cases').waitFor();
+  const visible = await officer.page.locator('#nav a:not(.hidden)').allTextContents();
+  assert.deepEqual(visible, ['受信箱', '削除依頼不可', '削除依頼の追跡', '照会先']);
+  await officer.page.goto(`${server.base}/inbox/#/case/${ids.lodging}`);
+  await officer.page.locator('#actions').waitFor();
+  for (const id of ['#approve', '#return', '#done']) assert.ok(await officer.page.locator(id).isDisabled(), id);
+  assert.match(await officer.page.locator('#actions').textContent(), /審査は監督者が行います/);
+  assert.equal(await officer.page.locator('#hold-form').count(), 0);
+  await officer.page.goto(`${server.base}/inbox/#/reports`);
+  await officer.page.locator('#main .notice-error').waitFor();
+  assert.deepEqual(officer.events.errors, []);
+  await officer.context.close();
+});
+
 test('an open inbox picks up a new suicide announcement by itself and puts it on top', async () => {
   await page.goto(`${server.base}/inbox/#/inbox`);
   await page.locator('#cases').waitFor();

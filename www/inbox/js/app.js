@@ -20,7 +20,8 @@ const ROUTES = {
   providers: renderProviders,
   audit: renderAudit,
 };
-const ADMIN_ONLY = new Set(['audit']);
+/** Views only some roles may open (the endpoint refuses the rest anyway; this keeps the menu honest). */
+const ROLES_FOR = { reports: ['supervisor', 'admin'], audit: ['admin'] };
 
 let me = null;
 let renderSeq = 0;
@@ -37,7 +38,7 @@ function showChrome(user) {
   who.classList.toggle('hidden', !user);
   if (!user) return;
   document.getElementById('who-name').textContent = session.describe(user);
-  for (const a of nav.querySelectorAll('a[data-admin]')) a.classList.toggle('hidden', user.role !== 'admin');
+  for (const a of nav.querySelectorAll('a[data-roles]')) a.classList.toggle('hidden', !a.getAttribute('data-roles').split(' ').includes(user.role));
 }
 
 function markCurrent(name) {
@@ -74,8 +75,8 @@ async function route() {
     main.append(notice('error', '監督者ページは警察官・監督者・管理者が利用します。報告は拡張機能から行ってください。'));
     return;
   }
-  if (ADMIN_ONLY.has(name) && me.role !== 'admin') {
-    main.append(notice('error', 'このページは管理者のみ利用できます。'));
+  if (ROLES_FOR[name] && !ROLES_FOR[name].includes(me.role)) {
+    main.append(notice('error', name === 'audit' ? 'このページは管理者のみ利用できます。' : 'このページは監督者・管理者が利用します。'));
     return;
   }
   try {
