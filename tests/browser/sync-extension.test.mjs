@@ -10,6 +10,8 @@
 //      the retry with the same idempotency key is not a second submission;
 //  (d) a submission whose evidence chain was altered at rest is refused (422), stays local with the
 //      server's error shown in the side panel, and its evidence is not purged;
+//  (f) a volunteer's report carries no evidence and no forms; (g) with no endpoint configured analysis goes
+//      on, the report waits with a Japanese explanation, and goes once the endpoint is set;
 //  privacy: nothing but flagged posts reaches the endpoint (unflagged posts' text never appears in any
 //      request; lookups carry flagged posts' URLs only).
 //
@@ -42,6 +44,8 @@ const PAGES = {
   c: [{ handle: HANDLE, name: '熊本テスト', id: '4001', text: '今夜、熊本城の近くのビルから飛び降ります' }],
   d: [{ handle: HANDLE, name: '熊本テスト', id: '5001', text: '今から熊本港で首を吊ります。遺書も書きました' }],
   e: [{ handle: HANDLE, name: '熊本テスト', id: '6001', text: '今夜、熊本の白川に飛び込んで死にます' }],
+  f: [{ handle: 'vol_kuma', name: 'ボランティア発見', id: '6101', text: '中2です。泊めてくれる人いませんか？熊本市内です' }],
+  g: [{ handle: HANDLE, name: '熊本テスト', id: '6201', text: '明日、熊本の金峰山で首吊って死にます' }],
 };
 const FLAGGED_B = ['2001', '2003', '2005'];
 const permalink = (id, handle = HANDLE) => `https://x.com/${handle}/status/${id}`;
@@ -172,6 +176,7 @@ test.before(async () => {
   endpoint = await prepareEndpoint();
   endpoint.users.officer = endpoint.addUser('巡査 南一', 'officer', '熊本南署');
   endpoint.users.supervisor = endpoint.addUser('監督者 熊本南', 'supervisor', '熊本南署');
+  endpoint.users.volunteer = endpoint.addUser('ボランティア 一', 'volunteer', '熊本南署');
   // All traffic to the endpoint goes through the recording proxy; with the server not started the proxy
   // cuts every connection, as a down endpoint does.
   proxy = await startProxy(endpoint.base);
@@ -388,6 +393,50 @@ test('(d) an altered evidence chain is refused, kept locally with the server err
   await page.close();
 });
 
+test('(f) a volunteer sends a report: no evidence, no forms; the server has it as a report', async () => {
+  const sw = await browser.worker();
+  await setSettings(sw, { role: 'volunteer', token: endpoint.users.volunteer.token });
+  const page = await openPage('f', ['6101']);
+  const session = await sendFrom(panel, { kind: 'get-session' });
+  const entry = session.entries.find((e) => e.post.url === permalink('6101', 'vol_kuma'));
+  const r = await sendFrom(panel, { kind: 'submit-report', key: entry.post.key, target: 'police' });
+  assert.equal(r.ok, true, r.error);
+  assert.match(r.message, /本部へ送信しました/);
+  const mine = await endpoint.api(endpoint.users.volunteer, 'GET', '/api/submissions');
+  assert.equal(mine.status, 200);
+  assert.equal(mine.json.items.length, 1, 'the volunteer sees their own report');
+  assert.equal(mine.json.items[0].kind, 'report');
+  assert.equal(mine.json.items[0].evidence_entries ?? 0, 0);
+  const body = JSON.parse(seen.filter((x) => x.method === 'POST').at(-1).body);
+  assert.equal(body.kind, 'report');
+  assert.equal(body.evidence, undefined);
+  assert.equal(body.forms, undefined);
+  await setSettings(sw, { role: 'officer', token: endpoint.users.officer.token });
+  await page.close();
+});
+
+test('(g) no endpoint configured: analysis goes on, the report waits, and the panel says so in Japanese', async () => {
+  const sw = await browser.worker();
+  await setSettings(sw, { endpoint: '' });
+  const before = seen.length;
+  const page = await openPage('g', ['6201']);
+  assert.equal(await page.locator('article').first().getAttribute('data-patrol-categories'), 'suicide_notice');
+  const { key } = await captureAndSubmit(page, permalink('6201'));
+  const s = await syncState();
+  assert.equal(s.queued, 1);
+  assert.equal(s.endpoint_configured, false);
+  assert.match(s.message, /送信先が設定されていません。報告は端末内に保存され/);
+  const lk = await sendFrom(panel, { kind: 'lookup-post', key });
+  assert.equal(lk.lookup.state, 'no-endpoint');
+  assert.match(lk.lookup.message, /送信先が設定されていないため.*解析・証拠保存は通常どおり使えます/);
+  assert.equal(seen.length, before, 'nothing sent anywhere');
+  // The officer sets the endpoint: the waiting report goes by itself.
+  await setSettings(sw, { endpoint: proxy.base });
+  await waitFor(async () => (await serverCounts())[permalink('6201')] === 1, 30000, 'delivery after the endpoint was set');
+  await waitFor(async () => (await syncState()).queued === 0, 10000, 'the queue empty');
+  await page.close();
+});
+
 test('privacy: only flagged posts reach the endpoint', async () => {
   // A lookup of a post that is not flagged is refused inside the extension, before any request.
   const before = seen.length;
@@ -408,6 +457,6 @@ test('privacy: only flagged posts reach the endpoint', async () => {
   }
   for (const r of seen.filter((x) => x.url.startsWith('/api/lookup'))) {
     const url = new URL(r.url, 'http://x').searchParams.get('url');
-    assert.ok(['3001', '4001', '5001', '6001', ...FLAGGED_B].some((id) => url?.endsWith(`/status/${id}`)), `lookup only of flagged posts: ${url}`);
+    assert.ok(['3001', '4001', '5001', '6001', '6101', '6201', ...FLAGGED_B].some((id) => url?.endsWith(`/status/${id}`)), `lookup only of flagged posts: ${url}`);
   }
 });
