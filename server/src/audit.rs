@@ -65,7 +65,13 @@ pub async fn layer(State(state): State<Shared>, req: Request, next: Next) -> Res
                 .and_then(|v| v.to_str().ok())
                 .map(|s| format!("fwd:{s}"))
         });
-    let resp = next.run(req).await;
+    let mut resp = next.run(req).await;
+    // API answers carry case data: never cached, never sniffed.
+    let h = resp.headers_mut();
+    h.entry(axum::http::header::CACHE_CONTROL)
+        .or_insert(axum::http::HeaderValue::from_static("no-store"));
+    h.entry("x-content-type-options")
+        .or_insert(axum::http::HeaderValue::from_static("nosniff"));
     let info = resp
         .extensions()
         .get::<AuditInfo>()

@@ -35,13 +35,19 @@ fn scope_filter(c: &Caller, f: &mut Filter) {
 
 pub async fn summary_json(db: &sqlx::AnyPool, r: &AnyRow) -> ApiResult<Value> {
     let id: i64 = r.try_get("id")?;
-    let reporters = sqlx::query("SELECT DISTINCT u.name FROM submissions s JOIN users u ON u.id = s.user_id WHERE s.case_id = $1 ORDER BY u.name")
-        .bind(id)
-        .fetch_all(db)
-        .await?;
-    let reporters: Vec<String> = reporters
+    let rows = sqlx::query(
+        "SELECT DISTINCT u.id, u.name FROM submissions s JOIN users u ON u.id = s.user_id WHERE s.case_id = $1 ORDER BY u.name, u.id",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let reporters: Vec<String> = rows
         .iter()
-        .filter_map(|r| r.try_get::<String, _>(0).ok())
+        .filter_map(|r| r.try_get::<String, _>(1).ok())
+        .collect();
+    let reporter_users: Vec<Value> = rows
+        .iter()
+        .map(|r| json!({"id": r.try_get::<i64, _>(0).unwrap_or(0), "name": r.try_get::<String, _>(1).unwrap_or_default()}))
         .collect();
     Ok(json!({
         "id": id,
@@ -58,6 +64,7 @@ pub async fn summary_json(db: &sqlx::AnyPool, r: &AnyRow) -> ApiResult<Value> {
         "region": r.try_get::<String, _>("region")?,
         "report_count": r.try_get::<i64, _>("report_count")?,
         "reporters": reporters,
+        "reporter_users": reporter_users,
         "excerpt": r.try_get::<String, _>("excerpt")?,
         "first_reported_at": r.try_get::<String, _>("first_reported_at")?,
         "last_reported_at": r.try_get::<String, _>("last_reported_at")?,

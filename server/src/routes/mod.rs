@@ -160,9 +160,47 @@ pub fn router(state: Shared) -> Router {
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state.clone());
     match &state.config.www {
-        Some(dir) => api.fallback_service(tower_http::services::ServeDir::new(dir)),
+        Some(dir) => api.fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(middleware::from_fn(static_headers))
+                .service(tower_http::services::ServeDir::new(dir)),
+        ),
         None => api,
     }
+}
+
+/// The inbox's own policy (it carries the same in a `<meta>`, but `frame-ancestors` only works as a header).
+const INBOX_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; frame-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+
+/// Headers for the static pages: never framed by another site, never sniffed, no referrer leaks of case URLs,
+/// and revalidated so an update of the pages is picked up.
+async fn static_headers(req: axum::extract::Request, next: middleware::Next) -> Response {
+    let inbox = req.uri().path().starts_with("/inbox");
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let csp = if inbox {
+        INBOX_CSP
+    } else {
+        "frame-ancestors 'self'"
+    };
+    h.insert(
+        "content-security-policy",
+        header::HeaderValue::from_static(csp),
+    );
+    h.insert(
+        "x-content-type-options",
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        "referrer-policy",
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-cache"),
+    );
+    resp
 }
 
 async fn openapi() -> Response {
