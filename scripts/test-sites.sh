@@ -3,7 +3,8 @@
 # fixture, hostile pages, signed bundles), `patrol scan` on every fixture (extraction + the
 # analyzer's categories, exit 3 for an unrecognised page, a 10,000-post page timed), and the
 # JavaScript engine in headless Chromium on the same fixtures (identical output, late-rendered X
-# articles, a Rust-signed bundle verified with WebCrypto).
+# articles, 300 generated hostile pages compared with the native engine, a Rust-signed bundle
+# verified with WebCrypto).
 # Runnable alone after scripts/setup*.sh; builds what it needs into $CARGO_TARGET_DIR.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +22,7 @@ cargo build -q --release --bin patrol
 node tests/fixtures/sites/check-scan.mjs "$CARGO_TARGET_DIR/release/patrol"
 
 echo "== extract.js in Chromium on the same fixtures; Rust-signed bundle verified by bundle.js"
-cargo build -q -p patrol-sites --example sign_bundle
+cargo build -q -p patrol-sites --example sign_bundle --example extract_page
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 if ! PATROL_SIGN_BUNDLE="$CARGO_TARGET_DIR/debug/examples/sign_bundle" node --test tests/browser/extract.test.mjs >"$log" 2>&1; then

@@ -6,10 +6,11 @@
 // bundles are refused with their reasons.
 //
 //   node --test tests/browser/extract.test.mjs
-//   (PATROL_SIGN_BUNDLE = the sign_bundle example binary; scripts/test-sites.sh builds it)
+//   (PATROL_SIGN_BUNDLE / PATROL_EXTRACT_PAGE = the sign_bundle / extract_page example binaries,
+//   by default in $CARGO_TARGET_DIR/debug/examples; scripts/test-sites.sh builds them)
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,12 @@ let userDir;
 before(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const gen = url.pathname.match(/^\/gen(x?)\/([0-9]+)\.html$/);
+    if (gen) {
+      res.writeHead(200, { 'content-type': TYPES['.html'] });
+      res.end(gen[1] ? randomXPage(Number(gen[2])) : randomPage(Number(gen[2])));
+      return;
+    }
     if (url.pathname === '/big.html') {
       res.writeHead(200, { 'content-type': TYPES['.html'] });
       res.end(bigPage(10000));
@@ -238,6 +245,115 @@ test('content keys: the synchronous SHA-256 agrees with WebCrypto', async () => 
     for (const [a, b] of r) assert.equal(a, b);
   } finally {
     await page.close();
+  }
+});
+
+/** A deterministic pseudo-random generator (mulberry32), so a failing page can be regenerated. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random post markup: text with every kind of white space, breaks, blocks, reply and plain
+ * anchors, emoji images, scripts, comments, entities, misnested and unclosed tags. */
+function randomMarkup(r, depth = 0) {
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  const words = ['死にたい', '今夜', '熊本', 'テスト', 'www', 'ＪＫ', '泊めて', '\u202e逆', 'ゼロ\u200b幅', '全角\u3000空白', 'a&amp;b', '&lt;tag&gt;', '﻿BOM'];
+  let out = '';
+  const n = 1 + Math.floor(r() * 5);
+  for (let i = 0; i < n; i++) {
+    const k = r();
+    if (k < 0.3) out += pick(['', ' ', '  ', '\n', '\t', ' \n ']) + pick(words) + pick(['', ' ', '\n', '\r\n']);
+    else if (k < 0.4) out += pick(['<br>', '<br/>', ' <br> ', '<br><br>']);
+    else if (k < 0.48) out += `<a href="../test/read.cgi/b/1/${Math.floor(r() * 50)}">&gt;&gt;${Math.floor(r() * 50)}</a>`;
+    else if (k < 0.52) out += '<a href="https://example.jp/x.jpg">https://example.jp/x.jpg</a>';
+    else if (k < 0.56) out += '<img alt="😢" src="e.svg">';
+    else if (k < 0.6) out += pick(['<script>var x="死ね"</script>', '<style>.a{}</style>', '<!-- 死ね -->', '<noscript>n</noscript>']);
+    else if (k < 0.64) out += pick(['<b><i>x</b>y</i>', '<p>段落', '<span><div>ブロック</div></span>', '</span>']);
+    else if (depth < 6) {
+      const tag = pick(['span', 'div', 'p', 'b', 'font color=red', 'li', 'blockquote']);
+      out += `<${tag}>${randomMarkup(r, depth + 1)}</${tag.split(' ')[0]}>`;
+    }
+  }
+  return out;
+}
+
+function randomPage(seed) {
+  const r = rng(seed);
+  const posts = [];
+  const n = 1 + Math.floor(r() * 6);
+  for (let i = 1; i <= n; i++) {
+    posts.push(`<div class="post" id="${i}"><div class="meta"><span class="number">${i}</span><span class="name"><b>${randomMarkup(r, 5)}</b></span>`
+      + `<span class="date">2026/11/${1 + Math.floor(r() * 30)}(土) ${Math.floor(r() * 24)}:${String(Math.floor(r() * 60)).padStart(2, '0')}:${String(Math.floor(r() * 60)).padStart(2, '0')}.${Math.floor(r() * 99)}</span>`
+      + `<span class="uid">ID:${Math.floor(r() * 1e6).toString(36)}</span></div><div class="message"><span class="escaped">${randomMarkup(r)}</span></div></div>`);
+  }
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><h1 class="title">${randomMarkup(r, 5)}</h1><div class="thread">${posts.join('<br>')}</div></body></html>`;
+}
+
+/** Random X timeline: articles with random tweet text (X keeps source newlines), names with
+ * emoji images, photos, and sometimes a quoted tweet card whose fields must not leak. */
+function randomXPage(seed) {
+  const r = rng(seed);
+  const arts = [];
+  const n = 1 + Math.floor(r() * 5);
+  for (let i = 1; i <= n; i++) {
+    const h = `user_${seed}_${i}`;
+    const quote = r() < 0.4
+      ? `<div role="link" tabindex="0"><div data-testid="User-Name"><span>引用元</span><span>@q_${i}</span><time datetime="2026-11-01T00:00:00.000Z">11月1日</time></div>`
+        + `<div data-testid="tweetText">${randomMarkup(r)}</div><div data-testid="tweetPhoto"><img alt="画像" src="https://pbs.twimg.com/media/Q${i}?format=jpg"></div></div>`
+      : '';
+    const text = r() < 0.9 ? `<div dir="auto" lang="ja" data-testid="tweetText">${randomMarkup(r)}</div>` : '';
+    const photo = r() < 0.3 ? `<div data-testid="tweetPhoto"><img alt="画像" src="/media/P${i}.jpg"></div>` : '';
+    arts.push(`<div data-testid="cellInnerDiv"><article data-testid="tweet" role="article"><div data-testid="User-Name"><a href="/${h}" role="link"><span>${randomMarkup(r, 5)}</span><img alt="🐰" src="e.svg"></a>`
+      + `<a href="/${h}" tabindex="-1"><span>@${h}</span></a><a href="/${h}/status/${seed}${i}"><time datetime="2026-11-2${i % 10}T1${i}:00:00.000Z">11月2${i}日</time></a></div>`
+      + `${text}${quote}${photo}</article></div>`);
+  }
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div id="react-root"><main><div data-testid="primaryColumn">${arts.join('')}</div></main></div></body></html>`;
+}
+
+test('parity on 300 generated pages: both engines read hostile, misnested markup identically', async () => {
+  const bin = process.env.PATROL_EXTRACT_PAGE
+    ?? join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug/examples/extract_page');
+  assert.ok(existsSync(bin), `${bin} is missing: cargo build -p patrol-sites --example extract_page`);
+  const dir = mkdtempSync(join(tmpdir(), 'patrol-parity-'));
+  let compared = 0;
+  const kinds = [
+    ['gen', 'https://egg.5ch.net/test/read.cgi/b/1763000000/', randomPage],
+    ['genx', 'https://x.com/home', randomXPage],
+  ];
+  const page = await browser.newPage();
+  try {
+    for (const [kind, url, make] of kinds) {
+      const seeds = Array.from({ length: 150 }, (_, i) => 1000 + i);
+      const files = seeds.map((seed) => {
+        const f = join(dir, `${kind}-${seed}.html`);
+        writeFileSync(f, make(seed));
+        return f;
+      });
+      const native = execFileSync(bin, [url, ...files], { encoding: 'utf8', maxBuffer: 1 << 26 })
+        .trim().split('\n').map((l) => JSON.parse(l));
+      for (let i = 0; i < seeds.length; i++) {
+        await page.goto(`http://127.0.0.1:${port}/${kind}/${seeds[i]}.html`, { waitUntil: 'load' });
+        const got = await page.evaluate(async ({ profiles, url }) => {
+          const m = await import('/extension/src/content/extract.js');
+          const p = m.matchProfile(profiles, url, document);
+          return p ? m.extractPosts(p, document, { url }).map((x) => x.post) : [];
+        }, { profiles: PROFILES, url });
+        assert.ok(got.length > 0, `${kind} seed ${seeds[i]}: no posts`);
+        assert.deepStrictEqual(got, native[i], `${kind} seed ${seeds[i]}`);
+        compared += got.length;
+      }
+    }
+    console.log(`# parity: 300 generated pages (5ch and X shaped), ${compared} posts identical in Rust and Chromium`);
+  } finally {
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
