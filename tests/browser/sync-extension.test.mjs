@@ -8,8 +8,10 @@
 //      「Stop」 in chrome://serviceworker-internals does) and a new worker delivers it, woken by its alarm;
 //  (c) an acknowledgement lost on the way back (a proxy forwards the request, then cuts the connection):
 //      the retry with the same idempotency key is not a second submission;
-//  (d) a submission whose evidence chain was altered at rest is refused (422), stays local with the
-//      server's error shown in the side panel, and its evidence is not purged;
+//  (d) evidence altered at rest is stopped before sending (the chain is verified in the browser too), kept
+//      locally with the error shown in the side panel, not purged; (d2) evidence altered on the way (by the
+//      proxy) is refused by the server (422 chain_broken): kept with the server's error, not retried, not
+//      purged, and accepted when the officer re-sends it;
 //  (f) a volunteer's report carries no evidence and no forms; (g) with no endpoint configured analysis goes
 //      on, the report waits with a Japanese explanation, and goes once the endpoint is set;
 //  privacy: nothing but flagged posts reaches the endpoint (unflagged posts' text never appears in any
@@ -70,7 +72,8 @@ function siteHandler(req, res, url) {
 
 /**
  * A recording proxy in front of the endpoint. mode 'pass' forwards; 'lose-ack' forwards the request to
- * the real server, waits for its answer, and then cuts the connection instead of passing it on.
+ * the real server, waits for its answer, and then cuts the connection instead of passing it on; 'tamper'
+ * alters the evidence record in the next submission on its way to the server.
  */
 async function startProxy(target) {
   const port = await freePort();
@@ -79,12 +82,20 @@ async function startProxy(target) {
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
     seen.push({ method: req.method, url: req.url, body: body.toString('utf8') });
+    let body2 = body;
+    if (proxyMode === 'tamper' && req.method === 'POST') {
+      // Alter the post's text in the evidence record on the way (entry 1 of the log): the chain breaks.
+      proxyMode = 'pass';
+      const j = JSON.parse(body.toString('utf8'));
+      j.evidence.log[1].record.text += '（改変）';
+      body2 = Buffer.from(JSON.stringify(j));
+    }
     const headers = { ...req.headers };
     delete headers.host;
     delete headers['content-length'];
     let answer;
     try {
-      answer = await fetch(`${target}${req.url}`, { method: req.method, headers, body: body.length ? body : undefined });
+      answer = await fetch(`${target}${req.url}`, { method: req.method, headers, body: body2.length ? body2 : undefined });
     } catch {
       req.socket.destroy();
       return;
@@ -339,18 +350,17 @@ test('(c) a lost acknowledgement: the retry with the same idempotency key makes 
   await page.close();
 });
 
-test('(d) an altered evidence chain is refused, kept locally with the server error shown, and not purged', async () => {
+test('(d) evidence altered at rest is stopped before sending: kept locally, error shown, not purged', async () => {
   await endpoint.stop();
   const page = await openPage('d', ['5001']);
-  const { key } = await captureAndSubmit(page, permalink('5001'));
+  await captureAndSubmit(page, permalink('5001'));
   const [victim] = await heldCases();
   assert.ok(victim, 'the case is in the evidence store');
   // Alter the stored record (entry 1) at rest, re-encrypted with the store's own key: what a damaged or
-  // tampered store looks like to the sync module, which sends what it reads.
+  // tampered store looks like to the sync module.
   await panel.evaluate(async (caseId) => {
-    const init = (await import('/pkg/patrol_wasm.js')).default;
     const wasm = await import('/pkg/patrol_wasm.js');
-    await init({ module_or_path: '/pkg/patrol_wasm_bg.wasm' });
+    await wasm.default({ module_or_path: '/pkg/patrol_wasm_bg.wasm' });
     const { EvidenceStore } = await import('/src/evidence/store.js');
     const store = await EvidenceStore.open({ wasm });
     const log = await store.log(caseId);
@@ -366,30 +376,58 @@ test('(d) an altered evidence chain is refused, kept locally with the server err
     store.close();
   }, victim.case_id);
   await endpoint.start();
+  const before = seen.filter((r) => r.method === 'POST').length;
   await sendFrom(panel, { kind: 'sync-now' });
   const s = await waitFor(async () => {
     const st = await syncState();
     return st.refused.length === 1 ? st : null;
   }, 30000, 'the refusal');
   assert.equal(s.queued, 0, 'not retried');
-  assert.equal(s.refused[0].last_status, 422);
-  assert.ok(s.refused[0].last_error.length > 0);
-  console.log(`# (d) the server's refusal as shown: ${s.refused[0].last_error}`);
-  assert.equal((await serverCounts())[permalink('5001')], undefined, 'nothing stored on the server');
+  assert.equal(s.refused[0].last_status, null, 'refused inside the browser');
+  assert.match(s.refused[0].last_error, /証拠ログの検証に失敗したため送信しません/);
+  console.log(`# (d) shown to the officer: ${s.refused[0].last_error}`);
+  assert.equal(seen.filter((r) => r.method === 'POST').length, before, 'the altered evidence never left the browser');
   const cases = await heldCases();
   assert.deepEqual(cases.map((c) => [c.case_id, c.acknowledged, c.blobs]), [[victim.case_id, false, victim.blobs]], 'the evidence is kept');
-  // A later run does not send it again.
-  const before = seen.length;
-  await sendFrom(panel, { kind: 'sync-now' });
-  assert.equal((await syncState()).refused.length, 1);
-  assert.equal(seen.filter((r, i) => i >= before && r.method === 'POST').length, 0);
-  // The side panel shows it with the server's words (as text).
+  // The side panel shows it with its words (as text).
   await panel.reload();
   await panel.waitForSelector('body[data-ready="true"]');
   await panel.waitForSelector('.sync-refused li', { timeout: 10000 });
-  const shown = await panel.locator('.sync-refused-error').first().textContent();
-  assert.equal(shown, s.refused[0].last_error);
-  assert.ok(key);
+  assert.equal(await panel.locator('.sync-refused-error').first().textContent(), s.refused[0].last_error);
+  // The officer drops it from the queue; the evidence stays.
+  assert.equal((await sendFrom(panel, { kind: 'sync-discard', id: s.refused[0].id })).discarded, true);
+  assert.equal((await syncState()).refused.length, 0);
+  assert.equal((await heldCases()).length, 1);
+  await page.close();
+});
+
+test('(d2) evidence altered on the way is refused by the server (422): kept locally with its error, not retried, not purged', async () => {
+  const page = await openPage('d', ['5001']);
+  const victimBefore = new Set((await heldCases()).map((c) => c.case_id));
+  // A fresh capture of the same post (the altered case above stays as it is).
+  const session = await sendFrom(panel, { kind: 'get-session' });
+  const entry = session.entries.find((e) => e.post.url === permalink('5001'));
+  await page.bringToFront();
+  await captureEvidence(panel, entry.post.key);
+  const fresh = (await heldCases()).find((c) => !victimBefore.has(c.case_id));
+  assert.ok(fresh, 'a new case');
+  proxyMode = 'tamper';
+  const r = await sendFrom(panel, { kind: 'submit-report', key: entry.post.key, target: 'police' });
+  assert.equal(r.ok, true, r.error);
+  assert.match(r.message, /送信先に受け付けられませんでした/);
+  const s = await syncState();
+  assert.equal(s.refused.length, 1);
+  assert.equal(s.refused[0].last_status, 422);
+  console.log(`# (d2) the server's refusal as shown: ${s.refused[0].last_error}`);
+  assert.equal((await serverCounts())[permalink('5001')], undefined, 'nothing stored on the server');
+  const posts = seen.filter((x) => x.method === 'POST').length;
+  await sendFrom(panel, { kind: 'sync-now' });
+  assert.equal(seen.filter((x) => x.method === 'POST').length, posts, 'not sent again');
+  assert.ok((await heldCases()).some((c) => c.case_id === fresh.case_id && !c.acknowledged && c.blobs === fresh.blobs), 'the evidence is kept');
+  // Re-sent unaltered by the officer (再送): accepted, purged.
+  assert.equal((await sendFrom(panel, { kind: 'sync-retry', id: s.refused[0].id })).requeued, 1);
+  await waitFor(async () => (await serverCounts())[permalink('5001')] === 1, 30000, 'the re-sent report on the server');
+  await waitFor(async () => !(await heldCases()).some((c) => c.case_id === fresh.case_id), 10000, 'the purge after acknowledgement');
   await page.close();
 });
 

@@ -47,8 +47,8 @@ function base64(bytes) {
 }
 
 /**
- * The evidence part of a submission (server/openapi.json EvidenceUpload) and the forms it carries:
- * the log up to `head_seq` as it was when the officer submitted (entries captured later belong to a
+ * The evidence part of a submission (server/openapi.json EvidenceUpload) and the forms it carries,
+ * like the evidence library's `evidenceUpload` but cut at `head_seq`: the log as it was when the officer submitted (entries captured later belong to a
  * later submission, so a retry sends exactly the same body), every referenced file in base64, and
  * each `form_final` file also as a form.
  * @param {EvidenceStore} store
@@ -56,7 +56,11 @@ function base64(bytes) {
  */
 export async function evidencePart(store, ref) {
   const log = (await store.log(ref.case_id)).slice(0, ref.head_seq + 1);
-  if (log.length !== ref.head_seq + 1) throw new Error(`patrol: 案件 ${ref.case_id} の証拠ログが送信時より短くなっています`);
+  if (log.length !== ref.head_seq + 1) throw new Error(`案件 ${ref.case_id} の証拠ログが送信時より短くなっています。`);
+  // As evidenceUpload (../evidence/upload.js) does: a damaged or altered log is never sent; the endpoint
+  // verifies again on receipt.
+  const check = store.wasm.verifyChain(log, { requireSeal: false });
+  if (!check.ok) throw new Error(`証拠ログの検証に失敗したため送信しません（端末の証拠は保持しています）: ${check.problem.message}`);
   /** @type {Record<string, string>} */
   const artefacts = {};
   /** @type {{form: string, html: string}[]} */

@@ -308,9 +308,9 @@ async function drainOnce(o) {
       const body = o.prepare ? await o.prepare(item) : item.body;
       outcome = await send(o.settings, item.id, body);
     } catch (e) {
-      // The local material cannot be read (e.g. the evidence store lost its key): sending again will not
-      // help; keep the item and tell the officer.
-      outcome = { kind: 'refused', status: null, error: `端末内の送信内容を読み出せません: ${e instanceof Error ? e.message : String(e)}` };
+      // The local material cannot be read or fails its own check (the evidence store lost its key, the log
+      // was altered at rest): sending again will not help; keep the item and tell the officer.
+      outcome = { kind: 'refused', status: null, error: `送信前の確認で止めました: ${e instanceof Error ? e.message : String(e)}` };
     }
     if (outcome.kind === 'ack') {
       const ack = outcome.body;
