@@ -433,6 +433,12 @@ test('admins: the provider directory with its change history, and the audit log'
   assert.match(await page.locator('#provider').textContent(), /X Corp\.[\s\S]*03-1111-1111/);
   await page.goto(`${server.base}/inbox/#/audit`);
   await page.locator('#main .notice-error').waitFor();
+  // A mangled link (bad escape, unknown case) gives a message, not a broken page.
+  await page.goto(`${server.base}/inbox/#/case/%E0%A4%A`);
+  await page.locator('#main .notice-error').waitFor();
+  await page.goto(`${server.base}/inbox/#/case/999999`);
+  await page.locator('#main .notice-error').waitFor();
+  assert.match(await page.locator('#main .notice-error').textContent(), /見つかりません|ありません/);
 });
 
 test('an officer sees the unit\'s cases but cannot review, and the menu offers only what the role may open', async () => {

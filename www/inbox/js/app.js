@@ -26,8 +26,16 @@ const ROLES_FOR = { reports: ['supervisor', 'admin'], audit: ['admin'] };
 let me = null;
 let renderSeq = 0;
 
+/** "#/case/12" → {name: 'case', args: ['12']}; a malformed escape in a pasted link is kept as typed. */
 function parseHash() {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const decode = (p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  };
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decode);
   return { name: parts[0] || 'inbox', args: parts.slice(1) };
 }
 
