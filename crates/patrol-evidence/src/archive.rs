@@ -8,6 +8,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
+use serde_json::Value;
+
+use crate::problem::{Problem, ProblemKind};
+use crate::{canonical_json, sha256_hex};
+
 /// The name of the log inside an archive or folder.
 pub const LOG_NAME: &str = "log.jsonl";
 
@@ -48,6 +53,53 @@ pub fn load(path: &Path) -> Result<Case, String> {
         log: utf8(bytes, &path.display().to_string())?,
         files: None,
     })
+}
+
+/// The files the export writes beside the referenced artefacts.
+pub const RECORD_COPY: &str = "record.json";
+pub const README: &str = "README.txt";
+
+/// Checks what the chain cannot: `record.json` (a convenience copy an investigator will read) must
+/// be the canonical JSON of the log's record, and every other file must be one the log references.
+pub fn check_files(log: &[Value], files: &BTreeMap<String, Vec<u8>>) -> Result<(), Problem> {
+    if let Some(copy) = files.get(RECORD_COPY) {
+        let record = log
+            .iter()
+            .find(|e| e.get("kind").and_then(Value::as_str) == Some("record"))
+            .and_then(|e| e.get("record"));
+        let Some(record) = record else {
+            return Err(Problem::file(
+                RECORD_COPY,
+                ProblemKind::Unreferenced,
+                "the log has no record entry for this copy to match".into(),
+            ));
+        };
+        let want = canonical_json(record)
+            .map(|c| sha256_hex(c.as_bytes()))
+            .unwrap_or_default();
+        let got = sha256_hex(copy);
+        if got != want {
+            return Err(Problem::file(
+                RECORD_COPY,
+                ProblemKind::ArtefactMismatch,
+                format!("it hashes to {got}, the log's record to {want}: the copy was altered"),
+            ));
+        }
+    }
+    let referenced: Vec<&str> = log
+        .iter()
+        .filter_map(|e| e.get("ref")?.get("name")?.as_str())
+        .collect();
+    for name in files.keys() {
+        if name != RECORD_COPY && name != README && !referenced.contains(&name.as_str()) {
+            return Err(Problem::file(
+                name,
+                ProblemKind::Unreferenced,
+                "the archive holds a file the log does not reference".into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn utf8(bytes: Vec<u8>, name: &str) -> Result<String, String> {

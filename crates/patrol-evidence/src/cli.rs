@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::archive::load;
+use crate::archive::{check_files, load};
 use crate::chain::{is_hex64, parse_jsonl, verify, ArtefactLookup, VerifyOptions};
 
 pub const USAGE: &str = "\
@@ -63,7 +63,11 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Some(_) => Some(&lookup),
         None => None,
     };
-    match verify(&log, &opts, artefacts) {
+    let result = verify(&log, &opts, artefacts).and_then(|s| match &case.files {
+        Some(files) => check_files(&log, files).map(|()| s),
+        None => Ok(s),
+    });
+    match result {
         Ok(s) => {
             let files = if case.files.is_some() {
                 format!(

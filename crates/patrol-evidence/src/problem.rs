@@ -36,6 +36,8 @@ pub enum ProblemKind {
     AnchorMismatch,
     /// Nothing to verify.
     Empty,
+    /// A file in the archive that the log does not reference (planted, or left from another case).
+    Unreferenced,
 }
 
 impl ProblemKind {
@@ -58,6 +60,7 @@ impl ProblemKind {
             ProblemKind::Truncated => ("末尾欠落", "truncated tail"),
             ProblemKind::AnchorMismatch => ("受領記録と不一致", "receipt mismatch"),
             ProblemKind::Empty => ("空のログ", "empty log"),
+            ProblemKind::Unreferenced => ("ログにないファイル", "file not in the log"),
         }
     }
 }
@@ -70,6 +73,9 @@ pub struct Problem {
     pub index: usize,
     /// The entry's own `seq` when it has one.
     pub seq: Option<u64>,
+    /// For problems with an archive's file rather than a log entry: the file's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     pub detail: String,
 }
 
@@ -79,6 +85,7 @@ impl Problem {
             kind,
             index,
             seq: entry.get("seq").and_then(Value::as_u64),
+            file: None,
             detail,
         }
     }
@@ -88,6 +95,17 @@ impl Problem {
             kind,
             index,
             seq: None,
+            file: None,
+            detail,
+        }
+    }
+
+    pub(crate) fn file(name: &str, kind: ProblemKind, detail: String) -> Problem {
+        Problem {
+            kind,
+            index: 0,
+            seq: None,
+            file: Some(name.to_string()),
             detail,
         }
     }
@@ -99,6 +117,12 @@ impl Problem {
     /// One Japanese line, then one English line.
     pub fn message(&self) -> String {
         let (ja, en) = self.kind.names();
+        if let Some(file) = &self.file {
+            return format!(
+                "改ざん・欠落を検出: ファイル {file}: {ja}\nverification failed: file {file}: {en}: {}",
+                self.detail
+            );
+        }
         let seq = self.seq.map(|s| format!(" (seq {s})")).unwrap_or_default();
         format!(
             "改ざん・欠落を検出: {}行目のエントリ{seq}: {ja}\nverification failed: entry on line {}{seq}: {en}: {}",

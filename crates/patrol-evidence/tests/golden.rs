@@ -200,6 +200,28 @@ fn write_chain_fixtures(dir: &Path) {
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(p, bytes).unwrap();
     }
+    // As the extension exports it: the record's canonical copy and a README beside the log.
+    let record_copy = canonical_json(&log[1]["record"]).unwrap();
+    fs::write(folder.join("record.json"), &record_copy).unwrap();
+    fs::write(
+        folder.join("README.txt"),
+        "パトロール証拠アーカイブ（案件単位）\r\n",
+    )
+    .unwrap();
+    // The record's copy edited (the log untouched): an investigator reading it would be misled.
+    let copy_dir = dir.join("record_copy_altered");
+    copy_folder(&folder, &copy_dir.join("case"));
+    fs::write(copy_dir.join("args.txt"), "").unwrap();
+    fs::write(
+        copy_dir.join("case/record.json"),
+        record_copy.replace("飛び降ります", "行きます"),
+    )
+    .unwrap();
+    // A file planted in the archive that no entry references.
+    let planted = dir.join("planted_file");
+    copy_folder(&folder, &planted.join("case"));
+    fs::write(planted.join("args.txt"), "").unwrap();
+    fs::write(planted.join("case/screenshots/extra.png"), &files[0].1).unwrap();
     // The same folder with the cropped screenshot swapped for another image.
     let swapped = dir.join("artefact_swapped/case");
     write_case(&swapped, &log, "");
@@ -264,4 +286,17 @@ fn write_chain_fixtures(dir: &Path) {
     fs::create_dir_all(dir.join("not_json")).unwrap();
     fs::write(dir.join("not_json/log.jsonl"), not_json).unwrap();
     fs::write(dir.join("not_json/args.txt"), "").unwrap();
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let p = entry.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_folder(&p, &target);
+        } else {
+            fs::copy(&p, &target).unwrap();
+        }
+    }
 }
