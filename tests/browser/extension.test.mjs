@@ -220,6 +220,23 @@ test('officer role: the panel offers the report action of the packaged sync modu
   if (s.capabilities.evidence) assert.ok(actions.includes('capture-evidence'), JSON.stringify(actions));
   if (!s.capabilities.report && !s.capabilities.evidence && s.capabilities.forms.length === 0) assert.deepEqual(actions, []);
   assert.match(await panel.textContent('#role'), /警察官/);
+  const forms = await panel.$$eval('#actions button[data-form]', (bs) => bs.map((b) => b.dataset.form));
+  if (s.capabilities.forms.length === 0) {
+    assert.deepEqual(forms, []);
+  } else {
+    // 003 §4(1) met: the provider inquiry (様式第1号) is offered and renders with the post's text.
+    assert.ok(forms.includes('provider_inquiry') && forms.includes('action_record'), JSON.stringify(forms));
+    const [doc] = await Promise.all([
+      browser.ctx.waitForEvent('page'),
+      panel.click('#actions button[data-form="provider_inquiry"]'),
+    ]);
+    await doc.waitForLoadState();
+    const body = await doc.textContent('body');
+    assert.match(body, /照会/);
+    assert.ok(body.includes(SUICIDE), 'the form carries the post text');
+    figure('forms: provider_inquiry rendered in the extension', 'yes');
+    await doc.close();
+  }
   await panel.close();
   await setSettings({ role: 'volunteer' });
 });

@@ -5,6 +5,7 @@
  * opens the side panel on a post. Every message is validated (src/shared/messages.js) before use.
  */
 import * as wasm from '../../pkg/patrol_wasm.js';
+import { renderFormHtml, formsAvailable } from './forms.js';
 import { analyze, hostFigures, warm } from './host.js';
 import * as session from './session.js';
 import { PLUGINS } from './plugins.js';
@@ -21,7 +22,7 @@ const hasSidePanel = typeof chrome.sidePanel?.open === 'function';
 /** The capabilities of the packaged action modules, merged. */
 function capabilities() {
   /** @type {import('../shared/messages.js').Capabilities} */
-  const caps = { evidence: false, forms: [], report: false };
+  const caps = { evidence: false, forms: formsAvailable(), report: false };
   for (const p of PLUGINS) {
     if (p.capabilities.evidence) caps.evidence = true;
     if (p.capabilities.report) caps.report = true;
@@ -137,6 +138,11 @@ async function handle(m, sender) {
     default: {
       // Actions of the packaged modules (evidence, forms, report, sync): see plugins.js.
       const plugin = PLUGINS.find((p) => typeof p.actions[m.kind] === 'function');
+      if (!plugin && m.kind === 'render-form' && formsAvailable().length > 0) {
+        const entry = await session.entry(m.key);
+        if (!entry) throw new Error('この投稿はこのセッションの要対応一覧にありません。');
+        return { html: await renderFormHtml(m.form, entry), message: '書類を新しいタブで開きました。空欄は記入してください。' };
+      }
       if (!plugin) throw new Error(`patrol: この操作（${m.kind}）はこの版には含まれていません`);
       const key = 'key' in m && typeof m.key === 'string' ? m.key : null;
       const entry = key ? await session.entry(key) : null;

@@ -166,10 +166,17 @@ function renderActions(e) {
         const message = a.kind === 'capture-evidence' ? captureEvidence(e.post.key)
           : a.kind === 'render-form' ? renderForm(e.post.key, a.form ?? '')
           : submitReport(e.post.key, a.target ?? 'police');
-        /** @type {{message?: string, url?: string}} */
+        /** @type {{message?: string, url?: string, html?: string}} */
         const reply = await send(message);
         $('action-result').textContent = reply.message ?? '完了しました。';
-        if (reply.url) window.open(reply.url, '_blank', 'noopener');
+        if (reply.html) {
+          // A blob of the extension's origin: its CSP (script-src 'self') keeps any script in it inert.
+          const url = URL.createObjectURL(new Blob([reply.html], { type: 'text/html;charset=utf-8' }));
+          window.open(url, '_blank', 'noopener');
+          setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        } else if (reply.url) {
+          window.open(reply.url, '_blank', 'noopener');
+        }
       } catch (err) {
         $('action-result').textContent = `失敗しました: ${err instanceof Error ? err.message : String(err)}`;
       } finally {
