@@ -220,6 +220,26 @@ test('(b) endpoint down for the whole run: all queued, then all delivered exactl
   let cases = await evidenceCases();
   assert.equal(cases.length, 3, 'three evidence cases captured');
   assert.ok(cases.every((c) => !c.acknowledged && c.blobs >= 4), 'nothing acknowledged, nothing purged while the endpoint is down');
+  // The queue on disk holds the bodies encrypted (the evidence store's key): no post text in the clear.
+  const atRest = await panel.evaluate(async (texts) => {
+    const db = await new Promise((ok, fail) => {
+      const r = indexedDB.open('patrol-sync');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    const items = await new Promise((ok) => {
+      const r = db.transaction('items').objectStore('items').getAll();
+      r.onsuccess = () => ok(r.result);
+    });
+    db.close();
+    const dec = new TextDecoder('utf-8', { fatal: false });
+    return items.map((i) => ({
+      sealed: !!i.body?.sealed && !('post' in i.body),
+      clear: texts.some((t) => JSON.stringify(i).includes(t) || (i.body?.sealed && dec.decode(i.body.sealed.data).includes(t))),
+    }));
+  }, PAGES.b.map((p) => p.text));
+  assert.equal(atRest.length, 3);
+  assert.ok(atRest.every((x) => x.sealed && !x.clear), `queued bodies encrypted at rest: ${JSON.stringify(atRest)}`);
   // Still down a while later: still all there (the retries failed, nothing dropped).
   await new Promise((r) => setTimeout(r, 4000));
   s = await syncState();

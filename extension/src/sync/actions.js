@@ -8,7 +8,7 @@
 import * as queue from './queue.js';
 import { forget, lookup } from './lookup.js';
 import { queuedBody } from './submission.js';
-import { caseOfPost, evidenceStore } from './evidence-link.js';
+import { caseOfPost, evidenceStore, sealBody } from './evidence-link.js';
 import { kick, schedule } from './wake.js';
 import { syncView } from './status.js';
 import { loadSettings } from '../shared/settings.js';
@@ -34,10 +34,8 @@ export const actions = {
     }
     const entry = ctx.entry;
     let ref = null;
-    if (entry && ctx.settings.role !== 'volunteer') {
-      const store = await evidenceStore();
-      ref = await caseOfPost(store, entry.post);
-    }
+    const store = await evidenceStore();
+    if (entry && ctx.settings.role !== 'volunteer') ref = await caseOfPost(store, entry.post);
     const body = queuedBody(entry, ctx.settings, ref);
     const post = /** @type {SessionEntry} */ (entry).post;
     // Sent (or waiting) already with nothing new to add: a second press must not become a second report.
@@ -53,6 +51,7 @@ export const actions = {
     }
     const { id, state, duplicate } = await queue.enqueue(post.key, body, {
       evidence_ids: ref ? [ref.case_id] : [],
+      seal: (id, plain) => sealBody(store, id, plain),
       summary: {
         url: post.url, site: post.site, categories: /** @type {SessionEntry} */ (entry).categories, kind: body.kind,
         case_id: ref?.case_id ?? null, head_seq: ref?.head_seq ?? null,

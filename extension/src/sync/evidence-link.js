@@ -101,3 +101,26 @@ export async function settleCase(store, caseId, receipt) {
   await store.acknowledge(caseId, receipt);
   return 'purged';
 }
+
+/** The AAD "case" of queued bodies (the store's AES-GCM binds every ciphertext to its place). */
+const QUEUE_SCOPE = 'sync-queue';
+
+/**
+ * A queued body encrypted at rest with the evidence store's non-extractable key, so the post's text and
+ * analysis waiting in the queue are no more readable on disk than the evidence itself.
+ * @param {EvidenceStore} store @param {string} id the item's idempotency key @param {Record<string, any>} body
+ */
+export async function sealBody(store, id, body) {
+  const blob = await store.encrypt(QUEUE_SCOPE, id, new TextEncoder().encode(JSON.stringify(body)));
+  return { sealed: { iv: blob.iv, data: blob.data } };
+}
+
+/**
+ * The body back; a body stored before sealing existed is returned as it is.
+ * @param {EvidenceStore} store @param {string} id @param {Record<string, any>} stored
+ */
+export async function openBody(store, id, stored) {
+  if (!stored.sealed) return stored;
+  const plain = await store.decrypt({ case_id: QUEUE_SCOPE, name: id, iv: stored.sealed.iv, data: stored.sealed.data });
+  return JSON.parse(new TextDecoder().decode(plain));
+}

@@ -84,13 +84,16 @@ async function readItems(tx) {
  * Queues a submission. Returns the existing item when the same content is already queued or delivered.
  * @param {string} caseKey the post's key: items of one case are delivered in queue order
  * @param {Record<string, any>} body the submission (server/openapi.json SubmissionRequest) without its key
- * @param {{evidence_ids?: string[], summary?: Record<string, any>}} [opts]
+ * @param {{evidence_ids?: string[], summary?: Record<string, any>,
+ *   seal?: (id: string, body: Record<string, any>) => Promise<Record<string, any>>}} [opts]
+ *   seal: how the body is stored (encrypted at rest by the caller; `prepare` of drain opens it)
  * @returns {Promise<{id: string, state: Item['state'], duplicate: boolean}>}
  */
 export async function enqueue(caseKey, body, opts = {}) {
   if (!caseKey) throw new Error('patrol: 送信する投稿のキーがありません');
   const id = await idempotencyKey({ case_key: caseKey, ...body });
-  const full = { ...body, idempotency_key: id };
+  const plain = { ...body, idempotency_key: id };
+  const full = opts.seal ? await opts.seal(id, plain) : plain;
   return transact([ITEMS, META], 'readwrite', async (tx) => {
     const items = tx.objectStore(ITEMS);
     const existing = /** @type {Item|undefined} */ (await done(items.get(id)));

@@ -6,7 +6,7 @@
  * refused for authentication) and the officer's actions. Timers alone would die with the worker.
  */
 import * as queue from './queue.js';
-import { evidencePart, evidenceStore, settleCase } from './evidence-link.js';
+import { evidencePart, evidenceStore, openBody, settleCase } from './evidence-link.js';
 import { requestBody } from './submission.js';
 import { syncUpdated } from './messages.js';
 import { loadSettings, SETTINGS_KEY } from '../shared/settings.js';
@@ -17,8 +17,9 @@ const PERIOD_MIN = 1;
 
 /** @param {import("./queue.js").Item} item */
 async function prepare(item) {
-  const q = /** @type {import('./submission.js').QueuedBody} */ (item.body);
-  return requestBody(item.id, q, async (ref) => evidencePart(await evidenceStore(), ref));
+  const store = await evidenceStore();
+  const q = /** @type {import('./submission.js').QueuedBody} */ (await openBody(store, item.id, /** @type {Record<string, any>} */ (item.body)));
+  return requestBody(item.id, q, async (ref) => evidencePart(store, ref));
 }
 
 /** @param {import("./queue.js").Item} item */
