@@ -148,3 +148,10 @@ test('the inline note beside a badge: held by another unit, removed, reported; n
   assert.equal(noteText(viewOf('u', { reported: false, held: false, removed: false }, '', 't')), null);
   assert.equal(noteText(unknownView('u', 'unreachable', 't')), null);
 });
+
+test('the request timeout grows with the body so a large upload on a slow link is not abandoned forever', async () => {
+  const { timeoutFor, TIMEOUT_MS } = await import('../../extension/src/sync/client.js');
+  assert.equal(timeoutFor(0), TIMEOUT_MS);
+  assert.equal(timeoutFor(16 * 1024 * 1024), TIMEOUT_MS + Math.ceil(16 * 1024 * 1024 / 50));
+  assert.equal(timeoutFor(1e12), 10 * 60 * 1000);
+});

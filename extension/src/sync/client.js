@@ -8,8 +8,15 @@
 import { retryAfterMs } from './backoff.js';
 import { endpointUrl, LOOKUP_PATH, SUBMIT_PATH } from './routes.js';
 
-/** A request slower than this is abandoned and retried later (ms). */
+/** A request slower than this is abandoned and retried later (ms)… */
 export const TIMEOUT_MS = 30000;
+/** …plus this long per byte of body, so a 16 MiB submission on a 50 kB/s uplink still gets through. */
+export const MS_PER_BYTE = 1000 / 50000;
+
+/** @param {number} bytes */
+export function timeoutFor(bytes) {
+  return Math.min(10 * 60 * 1000, TIMEOUT_MS + Math.ceil(bytes * MS_PER_BYTE));
+}
 
 /**
  * @typedef {{kind: 'ack', status: number, body: Record<string, any>}
@@ -74,7 +81,8 @@ export function classify(status, text, retryAfter, now) {
  */
 async function exchange(url, init) {
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), TIMEOUT_MS);
+  const size = typeof init.body === 'string' ? new TextEncoder().encode(init.body).length : 0;
+  const timer = setTimeout(() => ctl.abort(), timeoutFor(size));
   try {
     const res = await fetch(url, { ...init, signal: ctl.signal, credentials: 'omit', cache: 'no-store' });
     return { status: res.status, text: await res.text(), retryAfter: res.headers.get('Retry-After') };
