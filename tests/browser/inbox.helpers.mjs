@@ -127,7 +127,7 @@ export async function watchedPage(browser, options = {}) {
   });
   page.on('pageerror', (e) => events.errors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') events.console.push(`${m.type()}: ${m.text()}`);
+    if (m.type() === 'error' || m.type() === 'warning') events.console.push(`${m.type()}: ${m.text()} @ ${m.location().url}`);
   });
   return { context, page, events };
 }

@@ -478,6 +478,12 @@ test('log out ends the session on the server', async () => {
   await page.locator('#token').waitFor();
   const status = await page.evaluate(async () => (await fetch('/api/session')).status);
   assert.equal(status, 401);
+  // The pages ran the whole session under the endpoint's strict CSP header without one violation;
+  // the only blocked scripts were the ones inside the form document, as intended.
+  const res = await fetch(`${server.base}/inbox/`);
+  assert.match(res.headers.get('content-security-policy') || '', /script-src 'self'.*frame-ancestors 'self'/);
+  const violations = events.console.filter((m) => /Content Security Policy|Blocked script/.test(m) && !m.includes('/api/forms/'));
+  assert.deepEqual(violations, []);
   assert.deepEqual(events.errors, []);
   assert.deepEqual(events.dialogs, []);
 });
