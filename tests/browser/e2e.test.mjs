@@ -114,6 +114,13 @@ test('X fixture → flagged → evidence captured → submitted → on the serve
   assert.equal(subs.json.items.length, 1);
   assert.ok(subs.json.items[0].verification, 'the server verified the evidence chain');
   assert.ok(subs.json.items[0].evidence_entries >= 3, 'genesis, record and screenshots');
+  // The documents the procedure calls for (003 §4: 照会書, 措置結果記録書; X: 緊急開示請求), pre-filled, for the supervisor.
+  const forms = subs.json.items[0].forms.map((f) => f.form).sort();
+  assert.deepEqual(forms, ['action_record', 'emergency_disclosure', 'provider_inquiry']);
+  const inquiry = await fetch(`${endpoint.base}${subs.json.items[0].forms.find((f) => f.form === 'provider_inquiry').url}`,
+    { headers: { Authorization: `Bearer ${sup.token}` } });
+  assert.equal(inquiry.status, 200);
+  assert.match(await inquiry.text(), /発信者に関する情報照会書/);
   // The local evidence was purged after the acknowledgement.
   const status = (await sendFrom(panel, { kind: 'sync-status' })).sync;
   assert.equal(status.queued, 0);

@@ -99,6 +99,12 @@ test('a submission carries the flagged post; volunteers send reports without evi
   });
   assert.deepEqual(Object.keys(body).sort(), ['analysis', 'evidence', 'forms', 'idempotency_key', 'kind', 'post']);
   assert.equal(body.idempotency_key, 'patrol-key');
+  // Pre-filled forms travel with the case; a form finalised into the evidence case replaces its pre-filled copy.
+  const withForms = queuedBody(/** @type {any} */ (ENTRY), { role: 'officer' }, ref, '', [
+    { form: 'action_record', html: '<p>prefilled' }, { form: 'provider_inquiry', html: '<p>inquiry' }]);
+  const merged = await requestBody('k', withForms, async () => ({ evidence: { log: [], artefacts: {} }, forms: [{ form: 'action_record', html: '<p>final' }] }));
+  assert.deepEqual(merged.forms, [{ form: 'action_record', html: '<p>final' }, { form: 'provider_inquiry', html: '<p>inquiry' }]);
+  assert.deepEqual(queuedBody(/** @type {any} */ (ENTRY), { role: 'volunteer' }, null, '', [{ form: 'x', html: 'y' }]).forms, [], 'volunteers send no forms');
   const plain = await requestBody('k', vol, async () => assert.fail('no evidence read for a report'));
   assert.equal(plain.evidence, undefined);
   assert.equal(plain.forms, undefined);

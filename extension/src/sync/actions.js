@@ -12,11 +12,29 @@ import { caseOfPost, evidenceStore, sealBody } from './evidence-link.js';
 import { kick, schedule } from './wake.js';
 import { syncView } from './status.js';
 import { loadSettings } from '../shared/settings.js';
+import { formsFor } from '../shared/offers.js';
+import { formsAvailable, renderFormHtml } from '../background/forms.js';
 
 /** @typedef {import('../shared/messages.js').SessionEntry} SessionEntry */
 /** @typedef {{entry: SessionEntry|null, settings: import('../shared/settings.js').Settings}} Context */
 
 export const capabilities = { report: true };
+
+/**
+ * The documents the procedures call for on this post (src/shared/offers.js formsFor), pre-filled by the
+ * same Rust code as `patrol prefill`, so the supervisor receives them ready to print. Rendered once, at
+ * submission: the queued body (and so every retry) carries the same HTML.
+ * @param {SessionEntry|null} entry @param {string} role
+ */
+async function prefilledForms(entry, role) {
+  if (!entry || role === 'volunteer' || formsAvailable().length === 0) return [];
+  const out = [];
+  for (const form of formsFor(role, entry.categories, entry.post.site, entry.analysis.inquiry)) {
+    if (form === 'ihc_report') continue; // for the Internet Hotline Center, not for the supervisor
+    out.push({ form, html: await renderFormHtml(form, entry) });
+  }
+  return out;
+}
 
 async function currentView() {
   return syncView(await queue.status(), await loadSettings());
@@ -36,7 +54,7 @@ export const actions = {
     let ref = null;
     const store = await evidenceStore();
     if (entry && ctx.settings.role !== 'volunteer') ref = await caseOfPost(store, entry.post);
-    const body = queuedBody(entry, ctx.settings, ref);
+    const body = queuedBody(entry, ctx.settings, ref, '', await prefilledForms(entry, ctx.settings.role));
     const post = /** @type {SessionEntry} */ (entry).post;
     // Sent (or waiting) already with nothing new to add: a second press must not become a second report.
     const earlier = (await queue.itemsOfCase(post.key)).filter((i) => i.state !== 'refused').at(-1);

@@ -15,7 +15,7 @@
 /**
  * @typedef {{
  *   kind: 'report'|'case', post: Record<string, any>, analysis: Record<string, any>, note: string,
- *   evidence_ref: {case_id: string, head_seq: number}|null
+ *   evidence_ref: {case_id: string, head_seq: number}|null, forms?: {form: string, html: string}[]
  * }} QueuedBody
  */
 
@@ -24,9 +24,10 @@
  * @param {{role: string}} settings
  * @param {{case_id: string, head_seq: number}|null} evidenceRef
  * @param {string} [note]
+ * @param {{form: string, html: string}[]} [forms] the pre-filled documents for the supervisor (officers only)
  * @returns {QueuedBody}
  */
-export function queuedBody(entry, settings, evidenceRef, note = '') {
+export function queuedBody(entry, settings, evidenceRef, note = '', forms = []) {
   if (!entry) throw new Error('この投稿はこのセッションの要対応一覧にありません（タブを再読み込みしてから、もう一度お試しください）。');
   if (entry.categories.length === 0) throw new Error('要対応と判定されていない投稿は送信できません。');
   const volunteer = settings.role === 'volunteer';
@@ -37,6 +38,7 @@ export function queuedBody(entry, settings, evidenceRef, note = '') {
     note,
     // Volunteers send reports: no evidence, no forms (000 §3, 004; the server refuses forms from them).
     evidence_ref: volunteer ? null : evidenceRef,
+    forms: volunteer ? [] : forms,
   };
 }
 
@@ -50,10 +52,14 @@ export async function requestBody(key, q, readEvidence) {
   /** @type {Record<string, any>} */
   const body = { idempotency_key: key, kind: q.kind, post: q.post, analysis: q.analysis };
   if (q.note) body.note = q.note;
+  /** @type {Map<string, string>} */
+  const forms = new Map((q.forms ?? []).map((f) => [f.form, f.html]));
   if (q.evidence_ref) {
-    const { evidence, forms } = await readEvidence(q.evidence_ref);
-    body.evidence = evidence;
-    if (forms.length > 0) body.forms = forms;
+    const part = await readEvidence(q.evidence_ref);
+    body.evidence = part.evidence;
+    // A form the officer finalised into the case (form_final) replaces the pre-filled one.
+    for (const f of part.forms) forms.set(f.form, f.html);
   }
+  if (forms.size > 0) body.forms = [...forms].map(([form, html]) => ({ form, html }));
   return body;
 }
