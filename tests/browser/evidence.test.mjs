@@ -396,12 +396,14 @@ with zipfile.ZipFile(dst, 'w', zipfile.ZIP_STORED) as z:
     reordered: ['lines[2], lines[3] = lines[3], lines[2]', /順序入替え/],
     truncated: ['del lines[-2:]', /末尾欠落/],
     swapped_screenshot: ["files['screenshots/post.png'] = files['screenshots/tab.png']", /証拠ハッシュ不一致/],
+    record_copy_altered: ["files['record.json'] = files['record.json'].replace('飛び降ります'.encode(), '行きます'.encode())", /ファイル record\.json: 証拠ハッシュ不一致/],
+    planted_file: ["files['screenshots/extra.png'] = files['screenshots/tab.png']", /ファイル screenshots\/extra\.png: ログにないファイル/],
   };
   for (const [name, [script, message]] of Object.entries(cases)) {
     const res = tamper(name, script);
     assert.equal(res.status, 1, `${name}: ${res.stdout}${res.stderr}`);
     assert.match(res.stderr, message, name);
-    assert.match(res.stderr, /verification failed: entry on line \d+/);
+    assert.match(res.stderr, /verification failed: (entry on line \d+|file \S+)/);
   }
   // A damaged archive (bytes flipped inside a stored file) cannot be read: status 2.
   const damaged = Buffer.from(r.zip, 'base64');

@@ -7,7 +7,8 @@
  *
  * Rectangles come from the page as CSS pixels relative to the viewport (`getBoundingClientRect()`);
  * the captured image is in device pixels, so they are scaled by `devicePixelRatio` (measured as
- * image width / viewport width when the caller knows the viewport, which also covers page zoom).
+ * image width / viewport width when the caller passes the viewport as `{width: innerWidth, height:
+ * innerHeight}` measured by the content script — that also covers page zoom).
  * Works wherever `createImageBitmap` and `OffscreenCanvas` exist: the service worker, the offscreen
  * document, extension pages.
  *
