@@ -51,11 +51,12 @@ function postOf(record) {
   return Object.fromEntries(fields.map((f) => [f, record[f]]));
 }
 
-const INQUIRY_HTML = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>発信者に関する情報照会書</title>
-<style>@page{size:A4;margin:20mm} body{font-family:serif} h1{text-align:center;font-size:16pt}</style></head>
-<body><h1>発信者に関する情報照会書</h1><p>照会先: X Corp. 御中</p><p>照会内容: 氏名、住所、連絡先及びIPアドレス（003 §4(3)イ）</p>
-<p>本照会は自殺予告に関するものです（003 §4(3)エ）。</p><p>書き込み: 今夜、熊本の大甲橋から飛び降ります</p>
-<script>alert('form-script')</script><img src="x" onerror="alert('form-img')"></body></html>`;
+/** The forms as `patrol prefill` writes them (tests/forms goldens of the forms' own tests). */
+const GOLDEN = (name) => fs.readFileSync(path.join(ROOT, 'tests/forms/suicide_notice_full', `${name}.html`), 'utf8');
+
+/** A form whose HTML carries live script, as a broken or malicious client could upload it. */
+const SCRIPTED_FORM = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>照会書（改変）</title></head>
+<body><h1>発信者に関する情報照会書</h1><script>alert('form-script')</script><img src="x" onerror="alert('form-img')"></body></html>`;
 
 const HOSTILE_TEXT = 'JC2です<script>alert("xss-text")</script><img src=x onerror="alert(1)">\u202E今週末会える人いませんか？お小遣いくれる人';
 
@@ -76,7 +77,7 @@ before(async () => {
   const a = await apiAs(server, south1, 'POST', '/api/submissions', {
     idempotency_key: key('suicide'), kind: 'case', post: postOf(ev.record), analysis: ev.record.analysis,
     evidence: { log: ev.entries, artefacts: ev.artefacts },
-    forms: [{ form: 'provider_inquiry', html: INQUIRY_HTML }],
+    forms: [{ form: 'provider_inquiry', html: GOLDEN('provider_inquiry') }, { form: 'action_record', html: GOLDEN('action_record') }],
     note: '緊急: 今夜の予告。照会書を確認してください。',
   });
   ids.suicide = a.case_id;
@@ -89,7 +90,9 @@ before(async () => {
   ids.lodging = (await submit(south2, 'lodging', child('中2です。今日泊めてくれる人いませんか、熊本市内'))).case_id;
   const hostile = child(HOSTILE_TEXT);
   hostile.author_name = '<img src=x onerror="alert(\'author\')">\u202Eevil';
-  ids.hostile = (await submit(south1, 'hostile', hostile, { note: '<script>alert("note")</script>' })).case_id;
+  ids.hostile = (await submit(south1, 'hostile', hostile, {
+    note: '<script>alert("note")</script>', forms: [{ form: 'provider_inquiry', html: SCRIPTED_FORM }],
+  })).case_id;
   ids.north = (await submit(north, 'north', child('中3です。今日泊めてくれる人いませんか'))).case_id;
 
   browser = await launchBrowser();
@@ -191,14 +194,14 @@ test('detail: highlighted spans, reports of both officers, verified chain, scree
   assert.equal(await pixel(), blurred);
 });
 
-test('the inquiry form opens in a sandboxed frame (its scripts never run) and prints to an A4 PDF', async () => {
+test('the inquiry form opens in a sandboxed frame and prints to an A4 PDF with the post in it', async () => {
   await page.locator('button.open-form[data-form="provider_inquiry"]').click();
   const frame = page.locator('iframe.form-frame');
   await frame.waitFor();
   const sandbox = await frame.getAttribute('sandbox');
   assert.ok(!sandbox.split(/\s+/).includes('allow-scripts'), sandbox);
-  const body = page.frameLocator('iframe.form-frame').locator('h1');
-  assert.equal(await body.textContent(), '発信者に関する情報照会書');
+  const title = await page.frameLocator('iframe.form-frame').locator('title').textContent();
+  assert.equal(title, '発信者に関する情報照会書');
   await page.locator('button.print-form').click();
   assert.deepEqual(events.dialogs, [], 'no alert from the form');
 
@@ -216,6 +219,8 @@ test('the inquiry form opens in a sandboxed frame (its scripts never run) and pr
   const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
   assert.match(text, /発信者に関する情報照会書/);
   assert.match(text, /自殺予告に関するもの/);
+  assert.match(text, /今夜、熊本の大甲橋から飛び降ります/);
+  assert.match(execFileSync('pdfinfo', [pdfPath], { encoding: 'utf8' }), /\(A4\)/);
 });
 
 test('approve the suicide case; the status and history show it', async () => {
@@ -280,9 +285,16 @@ test('hostile page text, author name and note are shown literally and nothing ex
   assert.ok((await page.locator('#author').textContent()).includes('<img src=x onerror="alert(\'author\')">⟨U+202E⟩evil'));
   assert.ok((await page.locator('#reports').textContent()).includes('<script>alert("note")</script>'));
   assert.equal(await page.locator('#main script, #main img, #main [onerror]').count(), 0);
+  // A form uploaded with live script: framed without allow-scripts, so nothing in it runs.
+  await page.locator('button.open-form[data-form="provider_inquiry"]').click();
+  await page.frameLocator('iframe.form-frame').locator('h1').waitFor();
+  await page.waitForTimeout(300);
   await shot('case-hostile');
   assert.equal(events.errors.length + events.dialogs.length, before, `${events.errors} ${events.dialogs}`);
-  assert.deepEqual(events.console.slice(consoleBefore), []);
+  const logged = events.console.slice(consoleBefore);
+  assert.deepEqual(logged.filter((m) => !m.includes('/api/forms/')), []);
+  // The form's script was there and the browser refused it (sandbox without allow-scripts, form CSP).
+  assert.ok(logged.some((m) => m.includes('Blocked script execution')), logged.join('\n'));
 });
 
 test('holds: register a URL as 削除依頼不可, the case shows it, release prompts the takedown request which is recorded', async () => {
