@@ -60,7 +60,7 @@ pub fn scan_file(
     }
     let bytes =
         std::fs::read(path).map_err(|e| ScanError::Read(format!("{}: {e}", path.display())))?;
-    let html = String::from_utf8_lossy(&bytes);
+    let html = decode_page(&bytes);
     let profiles = match profiles_dir {
         Some(d) => load_dir(d),
         None => embedded(),
@@ -77,6 +77,59 @@ pub fn scan_file(
         }),
     };
     scan_html(&html, &url, &profiles)
+}
+
+/// Decodes a saved page as a browser would: byte-order mark, then the `<meta charset>` (or
+/// `http-equiv` content type) in the first 4 KB, else UTF-8. Saved 5ch pages are Shift_JIS and
+/// したらば pages EUC-JP; reading them as UTF-8 would analyse mojibake and miss everything.
+pub fn decode_page(bytes: &[u8]) -> String {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return enc
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut label = None;
+    let mut from = 0;
+    while let Some(i) = find(&lower[from..], b"charset") {
+        let mut j = from + i + b"charset".len();
+        while j < lower.len() && matches!(lower[j], b' ' | b'\t') {
+            j += 1;
+        }
+        if j < lower.len() && lower[j] == b'=' {
+            j += 1;
+            while j < lower.len() && matches!(lower[j], b' ' | b'\t' | b'"' | b'\'') {
+                j += 1;
+            }
+            let start = j;
+            while j < lower.len()
+                && (lower[j].is_ascii_alphanumeric()
+                    || matches!(lower[j], b'-' | b'_' | b':' | b'.'))
+            {
+                j += 1;
+            }
+            if j > start {
+                label = encoding_rs::Encoding::for_label(&lower[start..j]);
+                if label.is_some() {
+                    break;
+                }
+            }
+        }
+        from += i + 1;
+    }
+    // A page declaring UTF-16 in a meta tag is ASCII-compatible bytes; browsers read it as UTF-8.
+    let enc = match label {
+        Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => encoding_rs::UTF_8,
+        Some(e) => e,
+        None => encoding_rs::UTF_8,
+    };
+    enc.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 pub fn scan_html(html: &str, url: &str, profiles: &[Profile]) -> Result<Scanned, ScanError> {

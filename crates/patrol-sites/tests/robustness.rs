@@ -172,3 +172,47 @@ fn bundles_verify_and_refuse_with_reasons() {
     let e = bundle::sign("2026.11.23.2", &broken, "k", &seed).unwrap_err();
     assert!(matches!(e, BundleError::InvalidProfile(_)), "{e}");
 }
+
+#[test]
+fn saved_pages_in_shift_jis_and_euc_jp_are_decoded_by_their_meta_charset() {
+    let dir = std::env::temp_dir().join(format!("patrol-sites-enc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let post = "今夜、橋から飛び降ります";
+    for (label, enc) in [
+        ("Shift_JIS", encoding_rs::SHIFT_JIS),
+        ("EUC-JP", encoding_rs::EUC_JP),
+    ] {
+        let html = format!(
+            "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset={label}\"></head><body>\
+             <h1 class=title>スレ</h1><div class=post id=1><div class=meta><span class=number>1</span>\
+             <span class=name><b>名無し</b></span></div><div class=message><span class=escaped>{post}</span></div></div></body></html>"
+        );
+        let (bytes, _, bad) = enc.encode(&html);
+        assert!(!bad);
+        let file = dir.join(format!("{label}.html"));
+        std::fs::write(&file, &bytes).unwrap();
+        let scanned = patrol_sites::scan::scan_file(
+            &file,
+            Some("https://egg.5ch.net/test/read.cgi/b/1/"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(scanned.posts.len(), 1, "{label}");
+        assert_eq!(scanned.posts[0].text, post, "{label}");
+        assert_eq!(scanned.posts[0].thread.as_deref(), Some("スレ"), "{label}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_unrecognised_page_is_a_clear_error_not_an_empty_result() {
+    let profiles = embedded().unwrap();
+    let e = patrol_sites::scan::scan_html(
+        "<html><body><p>こんにちは</p></body></html>",
+        "https://example.jp/",
+        &profiles,
+    )
+    .err()
+    .expect("not recognised");
+    assert!(e.to_string().starts_with("site not recognised"), "{e}");
+}
