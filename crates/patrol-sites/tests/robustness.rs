@@ -96,9 +96,10 @@ fn ten_thousand_posts_are_extracted_in_linear_time() {
         small * 1e3,
         large * 1e3
     );
-    // Linear: ten times the posts may take at most ~25 times as long (noise on a shared machine).
+    // Linear: ten times the posts. Quadratic work would take ~100 times as long; the bound leaves
+    // room for a loaded shared machine (measured ratios 11–20 while others compiled).
     assert!(
-        large < small * 25.0 + 0.5,
+        large < small * 50.0 + 0.5,
         "1,000: {small:.3}s, 10,000: {large:.3}s"
     );
 }
