@@ -179,6 +179,8 @@ test('detail: highlighted spans, reports of both officers, verified chain, scree
   const author = await page.locator('#author').textContent();
   assert.ok(author.includes('⟨U+202E⟩<script>alert(1)</script>'), author);
   assert.equal(await page.locator('#reports tbody tr').count(), 2);
+  // From the evidence record: when it was captured (JST) and the page it was on.
+  assert.match(await page.locator('#post-record').textContent(), /保全日時2026\/11\/20 22:30[\s\S]*ページの題名そら on X/);
   assert.match(await page.locator('#evidence .chain').first().textContent(), /検証済み/);
 
   const canvas = page.locator('canvas.shot-canvas').first();

@@ -48,8 +48,18 @@ export function linkTo(url) {
 
 const orDash = (v) => (v === null || v === undefined || v === '' ? '—' : literal(String(v)));
 
-function postRecord(c, post) {
+/** The evidence record entry (docs: kind `record`) of the first report that has one. */
+function evidenceRecord(submissions) {
+  for (const sub of submissions) {
+    const entry = Array.isArray(sub.evidence) ? sub.evidence.find((e) => e.kind === 'record' && e.record) : null;
+    if (entry) return entry.record;
+  }
+  return null;
+}
+
+function postRecord(c, post, record) {
   const p = post || {};
+  const r = record || {};
   return h('dl', { class: 'record', id: 'post-record' },
     field('URL', linkTo(c.url || p.url)),
     p.permalink && p.permalink !== (c.url || p.url) ? field('固定リンク', linkTo(p.permalink)) : null,
@@ -58,6 +68,9 @@ function postRecord(c, post) {
     field('投稿番号', orDash(p.post_no)),
     field('投稿者', h('span', { id: 'author' }, literal([c.author_handle || p.author_handle, p.author_name].filter(Boolean).join(' / ') || '—'))),
     field('投稿日時', jst(c.posted_at || p.posted_at)),
+    record ? field('保全日時', jst(r.captured_at_utc)) : null,
+    record ? field('ページの題名', orDash(r.page_title)) : null,
+    record ? field('保全者', h('span', {}, orDash(r.user?.id), '（', orDash(r.user?.unit), '）', ' 拡張機能 ', orDash(r.extension_version), ' 判定規則 ', orDash(r.ruleset))) : null,
     field('初回報告', jst(c.first_reported_at)),
     field('最終報告', jst(c.last_reported_at)),
     field('所属', orDash(c.unit)),
@@ -264,7 +277,7 @@ export async function renderCase(main, { me, args, isCurrent }) {
             profile ? h('h3', {}, '投稿者のプロフィール') : null,
             profile ? h('div', { class: 'post-text', id: 'profile-text' }, highlight(profile, spansFor(analysis, 'profile'))) : null,
             h('h3', {}, '投稿の記録'),
-            postRecord(c, post)),
+            postRecord(c, post, evidenceRecord(full))),
           evidenceSection(c, full),
           formsSection(c)),
         h('div', {},
