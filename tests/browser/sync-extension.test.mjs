@@ -14,6 +14,7 @@
 //      purged, and accepted when the officer re-sends it;
 //  (f) a volunteer's report carries no evidence and no forms; (g) with no endpoint configured analysis goes
 //      on, the report waits with a Japanese explanation, and goes once the endpoint is set;
+//  (h) the browser offline, then online again: delivered within the 30 s alarm whatever the backoff;
 //  privacy: nothing but flagged posts reaches the endpoint (unflagged posts' text never appears in any
 //      request; lookups carry flagged posts' URLs only).
 //
@@ -48,6 +49,7 @@ const PAGES = {
   e: [{ handle: HANDLE, name: '熊本テスト', id: '6001', text: '今夜、熊本の白川に飛び込んで死にます' }],
   f: [{ handle: 'vol_kuma', name: 'ボランティア発見', id: '6101', text: '中2です。泊めてくれる人いませんか？熊本市内です' }],
   g: [{ handle: HANDLE, name: '熊本テスト', id: '6201', text: '明日、熊本の金峰山で首吊って死にます' }],
+  h: [{ handle: HANDLE, name: '熊本テスト', id: '6301', text: '今夜、熊本の長六橋から飛び降りて死にます' }],
 };
 const FLAGGED_B = ['2001', '2003', '2005'];
 const permalink = (id, handle = HANDLE) => `https://x.com/${handle}/status/${id}`;
@@ -495,6 +497,58 @@ test('(g) no endpoint configured: analysis goes on, the report waits, and the pa
   await page.close();
 });
 
+test('(h) the browser offline, then online: the queue notices within its 30 s alarm, whatever the backoff', async () => {
+  const sw = await browser.worker();
+  const page = await openPage('h', ['6301']);
+  await browser.ctx.setOffline(true);
+  try {
+    assert.equal(await sw.evaluate(() => navigator.onLine), false);
+    // Several scheduled failures while offline stretch the backoff pause.
+    const { key } = await captureAndSubmit(page, permalink('6301'));
+    const s = await syncState();
+    assert.equal(s.queued, 1);
+    assert.ok(key);
+    // As after a long outage: the backoff pause at its 10-minute cap (written into the queue's database).
+    await panel.evaluate(async () => {
+      const db = await new Promise((ok, fail) => {
+        const r = indexedDB.open('patrol-sync');
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      await new Promise((ok, fail) => {
+        const tx = db.transaction('meta', 'readwrite');
+        const st = tx.objectStore('meta');
+        const g = st.get('progress');
+        g.onsuccess = () => st.put({ ...g.result, failures: 12, paused_until: Date.now() + 10 * 60 * 1000 });
+        tx.oncomplete = ok;
+        tx.onerror = () => fail(tx.error);
+      });
+      db.close();
+    });
+  } finally {
+    await browser.ctx.setOffline(false);
+  }
+  const back = Date.now();
+  await waitFor(async () => (await serverCounts())[permalink('6301')] === 1, 45000, 'delivery after the browser came back online');
+  const st = await syncState();
+  const wakes = await panel.evaluate(async () => {
+    const db = await new Promise((ok) => {
+      const r = indexedDB.open('patrol-sync');
+      r.onsuccess = () => ok(r.result);
+    });
+    const p = await new Promise((ok) => {
+      const r = db.transaction('meta').objectStore('meta').get('progress');
+      r.onsuccess = () => ok(r.result);
+    });
+    db.close();
+    return p.wakes.map((w) => w.reason);
+  });
+  console.log(`# (h) online again (pause at 10 min) → delivered in ${Date.now() - back} ms; wake-ups: ${wakes.join(', ')}`);
+  assert.ok(wakes.includes('back-online'), 'noticed that the browser is back online');
+  assert.equal(st.paused_until, null);
+  await page.close();
+});
+
 test('privacy: only flagged posts reach the endpoint', async () => {
   // A lookup of a post that is not flagged is refused inside the extension, before any request.
   const before = seen.length;
@@ -515,6 +569,6 @@ test('privacy: only flagged posts reach the endpoint', async () => {
   }
   for (const r of seen.filter((x) => x.url.startsWith('/api/lookup'))) {
     const url = new URL(r.url, 'http://x').searchParams.get('url');
-    assert.ok(['3001', '4001', '5001', '6001', '6101', '6201', ...FLAGGED_B].some((id) => url?.endsWith(`/status/${id}`)), `lookup only of flagged posts: ${url}`);
+    assert.ok(['3001', '4001', '5001', '6001', '6101', '6201', '6301', ...FLAGGED_B].some((id) => url?.endsWith(`/status/${id}`)), `lookup only of flagged posts: ${url}`);
   }
 });

@@ -30,7 +30,7 @@ import { postSubmission } from './client.js';
 /**
  * @typedef {{k: 'progress', failures: number, paused_until: number, last_success_at: string|null,
  *   last_error: string|null, last_error_at: string|null, last_attempt_at: string|null, seq: number,
- *   last_wake?: string, last_wake_at?: string, wakes?: {reason: string, at: string}[]}} Progress
+ *   last_wake?: string, last_wake_at?: string, wakes?: {reason: string, at: string}[], offline?: boolean}} Progress
  */
 
 /** Delivered items kept (without their bodies) so the panel can say 「送信済み」; older ones are dropped. */
@@ -196,6 +196,22 @@ export async function noteWake(reason) {
     const at = new Date().toISOString();
     const wakes = [...(p.wakes ?? []), { reason, at }].slice(-10);
     await done(tx.objectStore(META).put({ ...p, last_wake: reason, last_wake_at: at, wakes }));
+  });
+}
+
+/**
+ * Notes the browser's connectivity (navigator.onLine) at each run and says whether it has just come
+ * back: Chromium does not deliver `online` events to an extension's service worker (measured in
+ * Chromium 156), so the repeating alarm checks instead and the caller then ignores the backoff pause.
+ * @param {boolean} online
+ * @returns {Promise<boolean>} true when the last run saw the browser offline and it is online now
+ */
+export async function noteOnline(online) {
+  return transact([META], 'readwrite', async (tx) => {
+    const p = await readProgress(tx);
+    const back = online && p.offline === true;
+    if ((p.offline === true) !== !online) await done(tx.objectStore(META).put({ ...p, offline: !online }));
+    return back;
   });
 }
 

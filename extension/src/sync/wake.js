@@ -1,9 +1,11 @@
 // @ts-check
 /**
  * What makes the queue run in an MV3 service worker that the browser stops after ~30 s idle: a
- * `chrome.alarms` alarm (it survives the worker and the browser, and wakes the worker), the `online`
- * event, browser start-up, the worker's own start, new settings (a corrected token requeues the items
- * refused for authentication) and the officer's actions. Timers alone would die with the worker.
+ * `chrome.alarms` alarm (it survives the worker and the browser, and wakes the worker) at the due time
+ * and every 30 s while there is work, which also notices the browser coming back online (Chromium does
+ * not deliver `online` to the worker; the listener stays for browsers that do), browser start-up, the
+ * worker's own start, new settings (a corrected token requeues the items refused for authentication)
+ * and the officer's actions. Timers alone would die with the worker.
  */
 import * as queue from './queue.js';
 import { evidencePart, evidenceStore, openBody, settleCase } from './evidence-link.js';
@@ -12,8 +14,11 @@ import { syncUpdated } from './messages.js';
 import { loadSettings, SETTINGS_KEY } from '../shared/settings.js';
 
 export const ALARM = 'patrol-sync';
-/** While the queue has work the alarm also repeats this often, in case a wake-up was lost (minutes). */
-const PERIOD_MIN = 1;
+/**
+ * While the queue has work the alarm also repeats this often (minutes; 30 s is Chrome's minimum for a
+ * packed extension): it catches a lost wake-up and the browser coming back online (see queue.noteOnline).
+ */
+const PERIOD_MIN = 0.5;
 
 /** @param {import("./queue.js").Item} item */
 async function prepare(item) {
@@ -37,7 +42,10 @@ export async function schedule() {
     await chrome.alarms.clear(ALARM);
     return;
   }
-  await chrome.alarms.create(ALARM, { when: Math.max(due, Date.now() + 1000), periodInMinutes: PERIOD_MIN });
+  // At the due time, but no later than one period from now: during a long backoff pause the alarm still
+  // comes every 30 s to notice the browser coming back online.
+  const when = Math.min(Math.max(due, Date.now() + 1000), Date.now() + PERIOD_MIN * 60000);
+  await chrome.alarms.create(ALARM, { when, periodInMinutes: PERIOD_MIN });
   // Sooner than the alarm's granularity while this worker lives; the alarm covers a stopped worker.
   const wait = due - Date.now();
   if (wait < 60000) setTimeout(() => kick({ reason: 'timer' }).catch(() => {}), Math.max(0, wait) + 50);
@@ -51,8 +59,14 @@ export async function schedule() {
 export async function kick(opts = {}) {
   const settings = await loadSettings();
   try {
+    let force = opts.force;
+    if (await queue.noteOnline(navigator.onLine)) {
+      // The browser was offline at the last run and is online now: the pause was about the outage.
+      force = true;
+      await queue.noteWake('back-online');
+    }
     if (opts.reason) await queue.noteWake(opts.reason);
-    await queue.drain({ settings, prepare, settle, force: opts.force });
+    await queue.drain({ settings, prepare, settle, force });
   } finally {
     await schedule();
     const s = await queue.status();
