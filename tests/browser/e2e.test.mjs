@@ -3,7 +3,8 @@
 // in the side panel, captures the evidence and sends it to the agency endpoint (a real patrol-server on
 // a temporary SQLite database); the server has the case with its verified evidence; the supervisor logs
 // into the inbox (/inbox/, served by the server), sees the case on top, opens it and approves it; the
-// extension's lookup then shows the post as reported and approved.
+// extension's lookup then shows the post as reported and approved, in the side panel and inline beside
+// the post's badge on the X page.
 //
 //   node --test tests/browser/e2e.test.mjs   (after scripts/build-extension.sh and
 //   cargo build -p patrol-server --release; PATROL_SERVER, PATROL_EXTENSION_DIR override the paths)
@@ -144,4 +145,15 @@ test('X fixture → flagged → evidence captured → submitted → on the serve
   assert.equal(fresh.ok, true, fresh.error);
   assert.equal(fresh.lookup.reported, true);
   assert.match(fresh.lookup.message, /報告済み・承認済み/);
+
+  // 8. And inline on the X page: the flagged post's badge carries the note 報告済み.
+  await x.reload();
+  await waitForAnalysis(x, 2);
+  const note = await waitFor(async () => x.evaluate(() => {
+    const host = document.querySelectorAll('article[data-testid="tweet"]')[1].querySelector('[data-patrol-badge]');
+    return host?.shadowRoot?.querySelector('.patrol-lookup')?.textContent ?? null;
+  }), 15000, 'the inline note');
+  assert.equal(note, '報告済み');
+  const unflagged = await x.evaluate(() => document.querySelectorAll('article[data-testid="tweet"]')[0].querySelector('[data-patrol-badge]'));
+  assert.equal(unflagged, null, 'no badge and no lookup for the unflagged post');
 });
