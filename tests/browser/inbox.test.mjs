@@ -351,6 +351,17 @@ test('takedowns: the list, a re-check, the overdue list, the foreign-administrat
   await overdue.locator('button.foreign-report').click();
   await page.locator('#foreign-report').waitFor();
   assert.match(await page.locator('#foreign-report').textContent(), /foreign\.example/);
+  await page.locator('#foreign-print').click();
+  // Printed alone: with the print class the rest of the page is hidden.
+  await page.evaluate(() => document.body.classList.add('print-foreign'));
+  await page.emulateMedia({ media: 'print' });
+  const foreignPdf = path.join(server.dir, 'foreign.pdf');
+  fs.writeFileSync(foreignPdf, await page.pdf({ format: 'A4' }));
+  await page.emulateMedia({ media: 'screen' });
+  await page.evaluate(() => document.body.classList.remove('print-foreign'));
+  const foreignText = execFileSync('pdftotext', ['-layout', foreignPdf, '-'], { encoding: 'utf8' });
+  assert.match(foreignText, /foreign\.example\/board\/123/);
+  assert.doesNotMatch(foreignText, /すべての削除依頼/);
   await shot('takedowns');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-icsa').click()]);

@@ -85,6 +85,17 @@ function recheckCell(t, redraw) {
   return h('span', { class: 'row' }, gone, up);
 }
 
+/** Prints only the foreign-administrator report (the rest of the page is hidden by print CSS). */
+function printButton() {
+  const b = h('button', { type: 'button', class: 'secondary no-print', id: 'foreign-print' }, '報告文を印刷');
+  b.addEventListener('click', () => {
+    document.body.classList.add('print-foreign');
+    window.addEventListener('afterprint', () => document.body.classList.remove('print-foreign'), { once: true });
+    window.print();
+  });
+  return b;
+}
+
 function foreignCell(t, holder) {
   if (!t.foreign) return h('td', {});
   const show = h('button', { type: 'button', class: 'secondary foreign-report', 'data-takedown-id': t.id }, '報告文');
@@ -94,7 +105,7 @@ function foreignCell(t, holder) {
       replace(holder, h('div', { class: 'card', id: 'foreign-report' },
         h('h3', {}, '外国のサイト管理者等に係る報告（000 §1(2)イ）'),
         h('pre', { class: 'post-text' }, literal(r.text_ja || '')),
-        h('p', { class: 'muted' }, `添付する証拠: ${(r.evidence || []).length}件（スクリーンショット等）`)));
+        printButton()));
       holder.scrollIntoView();
     } catch (err) {
       replace(holder, notice('error', err.message));
@@ -126,7 +137,7 @@ export async function renderTakedowns(main, { me, isCurrent }) {
     if (!isCurrent()) return;
     const items = all?.items || [];
     const overdue = late?.items || [];
-    const holder = h('div', {});
+    const holder = h('div', { id: 'foreign-holder' });
     const canExport = me.role === 'supervisor' || me.role === 'admin';
     replace(main,
       h('h2', {}, '削除依頼の追跡'),
