@@ -210,3 +210,31 @@ test('the queue survives a reload of the page that owns it (the database, not me
   assert.equal(r.sent, 1);
   assert.deepEqual(await page.evaluate(() => window.sent), ['h1']);
 });
+
+test('a forced run requested while another runs is not swallowed by it', async () => {
+  await page.evaluate(() => {
+    window.sent = [];
+    window.sync_settings = { endpoint: 'http://127.0.0.1:9', token: 't' };
+  });
+  const r = await page.evaluate(async () => {
+    // A slow endpoint keeps the first run busy while the officer queues and forces another item.
+    let release;
+    const gate = new Promise((ok) => { release = ok; });
+    const slowSend = async (_s, _k, b) => {
+      window.sent.push(b.case);
+      if (b.case === 'i1') await gate;
+      return { kind: 'ack', status: 201, body: {} };
+    };
+    await window.q.enqueue('I', { case: 'i1' }, { summary: { name: 'i1' } });
+    const first = window.q.drain({ settings: window.sync_settings, send: slowSend, settle: async () => {} });
+    await new Promise((ok) => setTimeout(ok, 50));
+    await window.q.enqueue('J', { case: 'j1' }, { summary: { name: 'j1' } });
+    const forced = window.q.drain({ settings: window.sync_settings, send: slowSend, settle: async () => {}, force: true });
+    release();
+    return { first: await first, forced: await forced, queued: (await window.q.status()).queued };
+  });
+  assert.equal(r.first.sent, 1, 'the first run had only i1');
+  assert.equal(r.forced.sent, 1, 'the forced run sent j1 after it');
+  assert.equal(r.queued, 0);
+  assert.deepEqual(await page.evaluate(() => window.sent), ['i1', 'j1']);
+});

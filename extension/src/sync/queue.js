@@ -289,12 +289,14 @@ let running = null;
 
 /**
  * Sends what is due, in queue order, until the queue is empty or the endpoint fails. One run at a
- * time per worker: a second call while one runs gets the running one.
+ * time per worker: a second call while one runs gets the running one — unless it is forced (the
+ * officer just queued something, or the browser is back online): then it runs again right after,
+ * so its item is not left waiting behind a run that started before it was queued.
  * @param {DrainOptions} o
  * @returns {Promise<DrainResult>}
  */
 export function drain(o) {
-  if (running) return running;
+  if (running) return o.force ? running.then(() => drain(o), () => drain(o)) : running;
   running = drainOnce(o).finally(() => {
     running = null;
   });
