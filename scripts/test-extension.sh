@@ -10,6 +10,10 @@ export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 echo "== build (scripts/build-extension.sh)"
 scripts/build-extension.sh
+# The browser tests compare the page with the same analyzer run in Node (build/wasm/nodejs).
+if [ -z "${PATROL_WASM_NODE_DIR:-}" ] && [ ! -f build/wasm/nodejs/patrol_wasm.js ]; then
+    scripts/build-wasm.sh
+fi
 
 echo "== web-ext lint --source-dir extension/dist"
 lint_json="$(web-ext lint --source-dir extension/dist --output json 2>/dev/null || true)"

@@ -33,6 +33,17 @@ button.suicide { border: 3px double #ffffff; box-shadow: 0 0 0 2px var(--bg); fo
 .level { opacity: .9; white-space: nowrap; }
 `;
 
+/** One parsed style sheet shared by every badge (a <style> per badge costs a parse and a recalc each). */
+const SHEET = (() => {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+    return sheet;
+  } catch {
+    return null; // no constructable style sheets: a <style> element per badge instead
+  }
+})();
+
 /**
  * The Japanese labels to show: one per flagged category still active, in the analysis' order.
  * @param {Analysis} analysis
@@ -69,8 +80,6 @@ export function mountBadge(element, analysis, onOpen) {
   const level = analysis.urgency?.level ?? 'none';
   const [bg, fg] = COLOURS[level] ?? COLOURS.none;
   const suicide = analysis.categories.some((c) => SUICIDE_CATEGORIES.has(c));
-  const style = document.createElement('style');
-  style.textContent = STYLE;
   const button = document.createElement('button');
   button.type = 'button';
   button.className = suicide ? 'suicide' : 'child';
@@ -99,7 +108,14 @@ export function mountBadge(element, analysis, onOpen) {
     e.preventDefault();
     onOpen();
   });
-  root.replaceChildren(style, button);
+  if (SHEET) {
+    if (root.adoptedStyleSheets[0] !== SHEET) root.adoptedStyleSheets = [SHEET];
+    root.replaceChildren(button);
+  } else {
+    const style = document.createElement('style');
+    style.textContent = STYLE;
+    root.replaceChildren(style, button);
+  }
 }
 
 /** @param {Element} element */

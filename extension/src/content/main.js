@@ -20,6 +20,8 @@ import { analyzePosts, getProfiles, openPost, pageStatus, send } from '../shared
 export const CATEGORIES_ATTR = 'data-patrol-categories';
 /** Posts per message to the worker: small enough that the first badges appear early on a long page. */
 const BATCH = 100;
+/** Posts remembered per page life (an endless X timeline must not grow memory without bound); oldest go first. */
+const MAX_REMEMBERED = 20000;
 
 /** @type {any} */
 let profile = null;
@@ -45,9 +47,26 @@ const byHandle = new Map();
 /** @type {Map<string, ExtractedPost>} */
 const posts = new Map();
 
+/** Forgets the oldest posts past MAX_REMEMBERED (Maps iterate in insertion order). */
+function forgetOldest() {
+  while (posts.size > MAX_REMEMBERED) {
+    const oldest = /** @type {string} */ (posts.keys().next().value);
+    const post = posts.get(oldest);
+    posts.delete(oldest);
+    cache.delete(oldest);
+    byKey.delete(oldest);
+    const h = post?.author_handle?.toLowerCase();
+    if (h) {
+      byHandle.get(h)?.delete(oldest);
+      if (byHandle.get(h)?.size === 0) byHandle.delete(h);
+    }
+  }
+}
+
 /** @param {Element} element @param {ExtractedPost} post */
 function remember(element, post) {
   elements.set(element, post);
+  posts.delete(post.key); // re-inserted last: recently seen posts are kept longest
   posts.set(post.key, post);
   let set = byKey.get(post.key);
   if (!set) byKey.set(post.key, (set = new Set()));
@@ -58,6 +77,7 @@ function remember(element, post) {
     if (!keys) byHandle.set(h, (keys = new Set()));
     keys.add(post.key);
   }
+  forgetOldest();
 }
 
 /** The connected elements of a post key. @param {string} key */
@@ -71,6 +91,8 @@ function liveElements(key) {
 /** @type {Map<string, string>} */
 const profiles = new Map();
 let flaggedCount = 0;
+/** Main-thread time this script has spent on the page (reading posts, marking them), in ms: a figure for the tests. */
+let busyMs = 0;
 let statusTimer = 0;
 
 /** @param {unknown} e */
@@ -134,6 +156,15 @@ function enclosingPost(node) {
 }
 
 function flush() {
+  const t0 = performance.now();
+  try {
+    flushNow();
+  } finally {
+    busyMs += performance.now() - t0;
+  }
+}
+
+function flushNow() {
   scheduled = false;
   if (document.hidden) {
     scheduled = true;
@@ -219,6 +250,7 @@ async function analyse(posts) {
     try {
       /** @type {{results: import('../shared/messages.js').PostResult[]}} */
       const reply = await send(analyzePosts(batch));
+      const t0 = performance.now();
       const byKey = new Map(reply.results.map((r) => [r.key, r]));
       for (const post of batch) {
         const r = byKey.get(post.key);
@@ -232,6 +264,7 @@ async function analyse(posts) {
           console.debug('patrol: a post could not be analysed:', r.error);
         }
       }
+      busyMs += performance.now() - t0;
     } catch (e) {
       for (const post of batch) cache.delete(post.key); // retried when the page changes again
       quiet(e);
@@ -269,6 +302,7 @@ function reportStatus() {
       posts: cache.size,
       flagged: flaggedCount,
       url: location.href,
+      main_thread_ms: Math.round(busyMs * 10) / 10,
     })).catch(quiet);
   }, 250);
 }

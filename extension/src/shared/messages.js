@@ -1,5 +1,6 @@
 // @ts-check
 import { SYNC_KINDS, parseSyncMessage } from '../sync/messages.js';
+import { EVIDENCE_KINDS, parseEvidenceMessage } from '../evidence/messages.js';
 
 /**
  * The one message union exchanged by the content script, the service worker and the extension pages
@@ -50,7 +51,7 @@ import { SYNC_KINDS, parseSyncMessage } from '../sync/messages.js';
  * @typedef {{kind: 'get-profiles'}} GetProfiles
  * @typedef {{kind: 'analyze-posts', posts: ExtractedPost[]}} AnalyzePosts
  * @typedef {{kind: 'analyze-text', text: string, profile: string, site: string}} AnalyzeText
- * @typedef {{kind: 'page-status', site: string|null, profile_version: string|null, posts: number, flagged: number, url: string}} PageStatus
+ * @typedef {{kind: 'page-status', site: string|null, profile_version: string|null, posts: number, flagged: number, url: string, main_thread_ms?: number}} PageStatus
  * @typedef {{kind: 'open-post', key: string}} OpenPost
  * @typedef {{kind: 'get-session'}} GetSession
  * @typedef {{kind: 'clear-session'}} ClearSession
@@ -64,7 +65,8 @@ import { SYNC_KINDS, parseSyncMessage } from '../sync/messages.js';
  * @typedef {{kind: 'host-warm', jurisdiction: string}} HostWarm
  * @typedef {{kind: 'host-status'}} HostStatus
  * @typedef {import('../sync/messages.js').SyncMessage} SyncMessage
- * @typedef {GetProfiles|AnalyzePosts|AnalyzeText|PageStatus|OpenPost|GetSession|ClearSession|GetStatus|SessionUpdated|CaptureEvidence|RenderForm|SubmitReport|HostAnalyze|HostWarm|HostStatus|SyncMessage} Message
+ * @typedef {import('../evidence/messages.js').EvidenceMessage} EvidenceMessage
+ * @typedef {GetProfiles|AnalyzePosts|AnalyzeText|PageStatus|OpenPost|GetSession|ClearSession|GetStatus|SessionUpdated|CaptureEvidence|RenderForm|SubmitReport|HostAnalyze|HostWarm|HostStatus|SyncMessage|EvidenceMessage} Message
  */
 
 /**
@@ -76,7 +78,7 @@ import { SYNC_KINDS, parseSyncMessage } from '../sync/messages.js';
 export const KINDS = /** @type {const} */ ([
   'get-profiles', 'analyze-posts', 'analyze-text', 'page-status', 'open-post', 'get-session',
   'clear-session', 'get-status', 'session-updated', 'capture-evidence', 'render-form', 'submit-report',
-  'host-analyze', 'host-warm', 'host-status', ...SYNC_KINDS,
+  'host-analyze', 'host-warm', 'host-status', ...SYNC_KINDS, ...EVIDENCE_KINDS,
 ]);
 
 /** Worker → offscreen document (the analyzer's host in Chromium); the worker ignores them. */
@@ -99,7 +101,7 @@ export const analyzePosts = (posts) => ({ kind: 'analyze-posts', posts });
 /** @param {string} text @param {string} [profile] @param {string} [site] @returns {AnalyzeText} */
 export const analyzeText = (text, profile = '', site = '') => ({ kind: 'analyze-text', text, profile, site });
 /**
- * @param {{site: string|null, profile_version: string|null, posts: number, flagged: number, url: string}} s
+ * @param {{site: string|null, profile_version: string|null, posts: number, flagged: number, url: string, main_thread_ms?: number}} s
  * @returns {PageStatus}
  */
 export const pageStatus = (s) => ({ kind: 'page-status', ...s });
@@ -183,6 +185,7 @@ export function parseMessage(raw) {
       return {
         kind: 'page-status', site: strOrNull(m.site, 'site'), profile_version: strOrNull(m.profile_version, 'profile_version'),
         posts: count(m.posts, 'posts'), flagged: count(m.flagged, 'flagged'), url: str(m.url, 'url'),
+        ...(typeof m.main_thread_ms === 'number' && Number.isFinite(m.main_thread_ms) ? { main_thread_ms: m.main_thread_ms } : {}),
       };
     case 'open-post':
       return { kind: 'open-post', key: str(m.key, 'key') };
@@ -199,6 +202,7 @@ export function parseMessage(raw) {
     }
     default:
       if (SYNC_KINDS.includes(/** @type {any} */ (m.kind))) return parseSyncMessage(m);
+      if (EVIDENCE_KINDS.includes(/** @type {any} */ (m.kind))) return parseEvidenceMessage(m);
       throw new Error(`patrol: unknown message kind ${JSON.stringify(m.kind)}`);
   }
 }
