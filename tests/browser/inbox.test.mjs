@@ -512,3 +512,22 @@ test('log out ends the session on the server', async () => {
   assert.deepEqual(events.errors, []);
   assert.deepEqual(events.dialogs, []);
 });
+
+test('with the endpoint down the page says so and offers a retry instead of going blank', async () => {
+  await server.stop();
+  // The server that served the pages is gone: Playwright serves the same files from www/, so the
+  // page starts and meets a dead API.
+  const www = path.join(ROOT, 'www');
+  await page.route('**/inbox/**', (route) => {
+    const p = new URL(route.request().url()).pathname.replace(/^\/inbox\/?/, '') || 'index.html';
+    const file = path.join(www, 'inbox', p);
+    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.svg') ? 'image/svg+xml' : 'text/html';
+    return route.fulfill({ status: 200, contentType: type, body: fs.readFileSync(file) });
+  });
+  await page.goto(`${server.base}/inbox/#/inbox`);
+  const error = page.locator('#main .notice-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /サーバーに接続できません/);
+  assert.equal(await page.locator('#main button', { hasText: '再読み込み' }).count(), 1);
+  await page.unroute('**/inbox/**');
+});

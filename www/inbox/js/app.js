@@ -59,7 +59,19 @@ function markCurrent(name) {
 async function route() {
   const seq = ++renderSeq;
   const main = document.getElementById('main');
-  if (!me) me = await session.current();
+  if (!me) {
+    try {
+      me = await session.current();
+    } catch (err) {
+      if (seq !== renderSeq) return;
+      const retry = document.createElement('button');
+      retry.type = 'button';
+      retry.textContent = '再読み込み';
+      retry.addEventListener('click', () => route());
+      clear(main).append(notice('error', err?.message || String(err)), retry);
+      return;
+    }
+  }
   if (seq !== renderSeq) return;
   showChrome(me);
   if (!me) {
