@@ -496,3 +496,47 @@ test('a case goes to the real endpoint, its receipt anchors the export, and only
     proc.kill();
   }
 });
+
+test('without the post\'s position the record and the whole tab are kept, the image blurred as a whole in views', async () => {
+  const dataUrl = await screenshotDataUrl();
+  const r = await page.evaluate(async (dataUrl) => {
+    const { EvidenceStore, captureCaseWithoutCrop, viewImage, pngChunks } = window.lib;
+    const golden = await (await fetch('/golden/canonical/sample_record/input.json')).json();
+    const store = await EvidenceStore.open({ wasm: window.wasm, name: 't-nocrop' });
+    const post = { site: 'x', profile_version: null, key: golden.key, url: golden.url, post_id: null, post_no: null, board: null,
+      author_handle: golden.author_handle, author_name: null, posted_at: null, text: golden.text, media: [], profile: '' };
+    const made = await captureCaseWithoutCrop(store, { post, analysis: golden.analysis, pageTitle: 't', extensionVersion: '0.1.0',
+      user: golden.user, dataUrl, reason: 'この画面では投稿の位置を取得できません' });
+    const log = await store.log(made.caseId);
+    const png = await store.artefact(made.caseId, 'screenshots/tab.png');
+    const pixels = async (blob) => {
+      const bmp = await createImageBitmap(blob);
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d');
+      ctx.drawImage(bmp, 0, 0);
+      return ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    };
+    const original = await pixels(new Blob([png], { type: 'image/png' }));
+    const view = await pixels(await viewImage(png, log[2].ref.blur_all ? null : log[2].ref.regions));
+    // The post box (rgb(10,120,200)) at its centre, CSS (190, 120) → device (380, 240), must not show through.
+    const at = (px, x, y) => [...px.slice((y * 960 + x) * 4, (y * 960 + x) * 4 + 3)];
+    const bare = await store.verify(made.caseId);
+    const none = await captureCaseWithoutCrop(store, { post, analysis: golden.analysis, pageTitle: 't', extensionVersion: '0.1.0',
+      user: golden.user, dataUrl: null, reason: '投稿のタブが閉じられています' });
+    const noneLog = await store.log(none.caseId);
+    store.close();
+    return { kinds: log.map((e) => e.kind), ref: log[2].ref, note: log[3].record.text, chunks: [...new Set(pngChunks(png))],
+      centre: at(original, 380, 240), blurredCorner: at(view, 100, 100), originalCorner: at(original, 100, 100), ok: bare.ok,
+      noneKinds: noneLog.map((e) => e.kind), screenshot: none.screenshot };
+  }, dataUrl);
+  assert.deepEqual(r.kinds, ['genesis', 'record', 'screenshot_tab', 'note']);
+  assert.equal(r.ref.blur_all, true);
+  assert.deepEqual(r.ref.regions, []);
+  assert.match(r.note, /投稿部分の切り出しなし: この画面では投稿の位置を取得できません/);
+  assert.ok(r.chunks.every((t) => ['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND'].includes(t)), r.chunks.join(','));
+  assert.deepEqual(r.centre, [10, 120, 200], 'the stored image is the unaltered screenshot');
+  assert.notDeepEqual(r.blurredCorner, r.originalCorner, 'the view darkens and blurs the whole image');
+  assert.equal(r.ok, true);
+  assert.deepEqual(r.noneKinds, ['genesis', 'record', 'note'], 'with no image at all, the record is still kept');
+  assert.equal(r.screenshot, false);
+});

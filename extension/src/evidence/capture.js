@@ -120,11 +120,14 @@ export async function captureShots({ dataUrl, post, media = [], devicePixelRatio
 
 /**
  * What a view shows: the image with every media region blurred (and darkened), unless `reveal` is
- * true because the officer asked. Returns a PNG Blob for an `<img>` (via `URL.createObjectURL`).
- * @param {Uint8Array<ArrayBuffer>} png @param {Rect[]} regions @param {{reveal?: boolean, blurPx?: number}} [opts]
+ * true because the officer asked. `regions` null (a screenshot whose media regions are unknown, the
+ * reference's `blur_all`) blurs the whole image. Returns a PNG Blob for an `<img>` (via
+ * `URL.createObjectURL`).
+ * @param {Uint8Array<ArrayBuffer>} png @param {Rect[]|null} regions @param {{reveal?: boolean, blurPx?: number}} [opts]
  */
 export async function viewImage(png, regions, { reveal = false, blurPx = 24 } = {}) {
   const bitmap = await createImageBitmap(new Blob([png], { type: 'image/png' }));
+  regions ??= [{ x: 0, y: 0, width: bitmap.width, height: bitmap.height }];
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('patrol: no 2D canvas here');

@@ -8,7 +8,7 @@
  * @typedef {import('./capture.js').Rect} Rect
  */
 
-import { captureShots } from './capture.js';
+import { captureShots, stripPngMetadata } from './capture.js';
 import { buildRecord } from './record.js';
 
 /**
@@ -58,4 +58,40 @@ export async function addFinalForm(store, caseId, form, html) {
   return store.addArtefact(caseId, 'form_final', {
     name, media_type: 'text/html; charset=utf-8', bytes: 0, form,
   }, new TextEncoder().encode(html));
+}
+
+/**
+ * A capture when the post's position on the screen is unknown (the content script did not measure it)
+ * or no screenshot could be taken: the record, and the tab's image if there is one. Its media regions
+ * are unknown too, so the reference says `blur_all`: every view blurs the whole image until the officer
+ * reveals it (002 §4-4). A `note` entry says why the crop is missing.
+ * @param {EvidenceStore} store
+ * @param {{post: import('../shared/messages.js').ExtractedPost, analysis: {ruleset: string, [k: string]: unknown},
+ *   pageUrl?: string, pageTitle: string, extensionVersion: string, user: import('./store.js').User,
+ *   dataUrl: string|null, reason: string}} input
+ */
+export async function captureCaseWithoutCrop(store, input) {
+  /** @type {{bytes: Uint8Array<ArrayBuffer>, width: number, height: number}|null} */
+  let tab = null;
+  if (input.dataUrl) {
+    const bitmap = await createImageBitmap(await (await fetch(input.dataUrl)).blob());
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+    const png = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    tab = { bytes: stripPngMetadata(png), width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+  }
+  const probe = buildRecord({ ...input, caseId: 'probe', times: store.times() });
+  store.wasm.recordSha256(probe);
+  await store.ensureRoom((tab?.bytes.byteLength ?? 0) + new TextEncoder().encode(store.wasm.canonicalJson(probe)).byteLength + 8 * 1024);
+  const caseId = await store.createCase({ user: input.user });
+  await store.addRecord(caseId, { ...probe, case_id: caseId });
+  if (tab) {
+    await store.addArtefact(caseId, 'screenshot_tab', {
+      name: 'screenshots/tab.png', media_type: 'image/png', bytes: 0, width: tab.width, height: tab.height,
+      regions: [], blur_all: true,
+    }, tab.bytes);
+  }
+  await store.addNote(caseId, { text: `投稿部分の切り出しなし: ${input.reason}`, reason: input.reason });
+  return { caseId, screenshot: tab !== null };
 }

@@ -8,6 +8,6 @@ export { EvidenceStore, EvidenceError, DEFAULT_CAP_BYTES, fullMessage, nearlyFul
 export { captureShots, viewImage, stripPngMetadata, pngChunks, toDevice } from './capture.js';
 export { exportCase, readme } from './export.js';
 export { buildRecord } from './record.js';
-export { captureCase, addFinalForm } from './case.js';
+export { captureCase, captureCaseWithoutCrop, addFinalForm } from './case.js';
 export { zip, crc32 } from './zip.js';
 export { evidenceUpload, base64 } from './upload.js';
