@@ -12,6 +12,7 @@ import { PLUGINS } from './plugins.js';
 import { loadBundledProfiles, loadProfiles } from './profiles.js';
 import { BROADCASTS, HOST_KINDS, parseMessage, sessionUpdated } from '../shared/messages.js';
 import { loadSettings, SETTINGS_KEY } from '../shared/settings.js';
+import { publicSettings, refusal, restrictStorage } from './senders.js';
 
 /** @typedef {import('../shared/messages.js').Message} Message */
 /** @typedef {import('../shared/messages.js').PostResult} PostResult */
@@ -130,7 +131,7 @@ async function handle(m, sender) {
       const key = tab?.id !== undefined ? `tab_${tab.id}` : '';
       const page = key ? (await chrome.storage.session.get(key))[key] ?? null : null;
       return {
-        capabilities: capabilities(), settings: await loadSettings(), page, analyzer: await hostFigures(),
+        capabilities: capabilities(), settings: publicSettings(await loadSettings()), page, analyzer: await hostFigures(),
         profiles_version: (await loadProfiles()).version,
         bundled_profiles_version: (await loadBundledProfiles()).version,
       };
@@ -161,6 +162,11 @@ chrome.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     return false;
   }
   if (BROADCASTS.has(m.kind) || HOST_KINDS.has(m.kind)) return false; // for the pages / the offscreen document
+  const refused = refusal(m.kind, sender, chrome.runtime.getURL(''), chrome.runtime.id);
+  if (refused) {
+    sendResponse({ ok: false, error: refused });
+    return false;
+  }
   if (m.kind === 'open-post' && hasSidePanel && sender.tab?.id !== undefined) {
     // sidePanel.open needs the user gesture of the badge click: call it before any await.
     chrome.sidePanel.open({ tabId: sender.tab.id }).catch(() => {});
@@ -171,6 +177,8 @@ chrome.runtime.onMessage.addListener((raw, sender, sendResponse) => {
   );
   return true;
 });
+
+restrictStorage().catch(() => {}); // every worker start: content scripts never read the token
 
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes[SETTINGS_KEY]) {

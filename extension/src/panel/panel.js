@@ -12,6 +12,7 @@ import {
 import { el, renderAnalysis } from '../shared/render.js';
 import { ROLE_NAMES } from '../shared/settings.js';
 import { mountSyncStatus, renderLookup } from '../sync/panel-view.js';
+import { mountEvidence } from '../evidence/panel-view.js';
 
 /** @typedef {import('../shared/messages.js').SessionEntry} SessionEntry */
 
@@ -24,6 +25,8 @@ let entries = [];
 let status = null;
 /** @type {string|null} */
 let shown = new URLSearchParams(location.search).get('key');
+/** Refreshes the evidence view of the shown post (after a capture). */
+let refreshEvidence = async () => {};
 
 /** @param {unknown} e */
 function showError(e) {
@@ -141,6 +144,9 @@ function showDetail(key) {
   $('analysis').replaceChildren(renderAnalysis({ text: e.post.text, profile: e.post.profile, analysis: e.analysis }));
   renderActions(e);
   $('lookup').replaceChildren(renderLookup(e.post.key, send)); // sync: reported / held / removed
+  const caps = status?.capabilities;
+  if (caps?.evidence) refreshEvidence = mountEvidence($('evidence'), e, status?.settings?.role ?? 'volunteer', send);
+  else $('evidence').replaceChildren();
 }
 
 /** @param {SessionEntry} e */
@@ -169,6 +175,7 @@ function renderActions(e) {
         /** @type {{message?: string, url?: string, html?: string}} */
         const reply = await send(message);
         $('action-result').textContent = reply.message ?? '完了しました。';
+        if (a.kind === 'capture-evidence') refreshEvidence().catch(() => {});
         if (reply.html) {
           // A blob of the extension's origin: its CSP (script-src 'self') keeps any script in it inert.
           const url = URL.createObjectURL(new Blob([reply.html], { type: 'text/html;charset=utf-8' }));
