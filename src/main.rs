@@ -144,8 +144,8 @@ fn run() -> Result<ExitCode, String> {
                 };
                 let label = match part {
                     "heldout" => "heldout (never used for tuning)".to_string(),
-                    "dev5" => "dev5 (scored on arrival; one structural rule from its misses)".to_string(),
-                    "dev6" => "dev6 (written last; scored, not yet tuned on)".to_string(),
+                    "dev5" => "dev5 (scored on arrival; one rule from its misses)".to_string(),
+                    "dev6" => "dev6 (written last; scored on arrival, lightly tuned)".to_string(),
                     _ => format!("{part} (used for rule tuning)"),
                 };
                 println!("{}", eval::report(&label, &pair(&ours), &pair(&base)));
