@@ -230,6 +230,39 @@ test('extractPosts on a subtree finds only the posts inside it; authorProfileTex
   }
 });
 
+test('generic board: a post appended later is found on the next extraction', async () => {
+  const { page } = await open('/tests/fixtures/sites/generic_board/page.html');
+  try {
+    const r = await page.evaluate(async ({ profiles }) => {
+      const m = await import('/extension/src/content/extract.js');
+      const url = 'https://aso-local.example.jp/bbs/read.cgi?thread=1731888000';
+      const p = m.matchProfile(profiles, url, document);
+      const thread = document.querySelector('div.thread');
+      const before = m.extractPosts(p, thread, { url }).length;
+      const block = document.createElement('div');
+      block.className = 'res';
+      const head = document.createElement('div');
+      head.className = 'res-head';
+      head.textContent = '5 ：名無し：2026/11/21 12:00';
+      const body = document.createElement('div');
+      body.className = 'res-body';
+      body.textContent = '霧が晴れてきた';
+      block.append(head, body);
+      thread.append(block);
+      const after = m.extractPosts(p, thread, { url }).map((x) => x.post);
+      return { site: p.site, before, after: after.length, last: after[after.length - 1] };
+    }, { profiles: PROFILES });
+    assert.equal(r.site, 'generic');
+    assert.equal(r.before, 4);
+    assert.equal(r.after, 5);
+    assert.equal(r.last.post_no, '5');
+    assert.equal(r.last.text, '霧が晴れてきた');
+    assert.equal(r.last.posted_at, '2026-11-21T12:00:00+09:00');
+  } finally {
+    await page.close();
+  }
+});
+
 test('content keys: the synchronous SHA-256 agrees with WebCrypto', async () => {
   const { page } = await open('/tests/fixtures/sites/not_board/page.html');
   try {

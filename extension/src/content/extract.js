@@ -626,6 +626,23 @@ export function authorProfileText(profile, document, handle, pageUrl) {
   return all.find((a) => a.handle.toLowerCase() === h)?.text ?? '';
 }
 
+/** @type {WeakMap<Document, {generic: any, count: number, posts: Element[]}>} */
+const genericCache = new WeakMap();
+
+/**
+ * The generic heuristics scan the whole document; the content script asks once per changed
+ * subtree, so the answer is reused while the document's element count is unchanged.
+ * @param {Document} doc @param {any} g
+ */
+function cachedGenericPosts(doc, g) {
+  const count = doc.getElementsByTagName('*').length;
+  const hit = genericCache.get(doc);
+  if (hit && hit.generic === g && hit.count === count && hit.posts.every((e) => e.isConnected)) return hit.posts;
+  const posts = genericPosts(doc.documentElement, g);
+  genericCache.set(doc, { generic: g, count, posts });
+  return posts;
+}
+
 /**
  * The elements the profile calls posts, inside root (root itself included), in document order.
  * @param {any} profile raw profile
@@ -636,7 +653,7 @@ export function postElements(profile, root) {
   const c = compileProfile(profile);
   const doc = docOf(root);
   if (c.generic) {
-    const all = genericPosts(doc.documentElement, c.generic);
+    const all = cachedGenericPosts(doc, c.generic);
     return root.nodeType === 9 ? all : all.filter((e) => root.contains(e));
   }
   const found = [...root.querySelectorAll(c.postSelector)];
