@@ -23,7 +23,9 @@ export function evidenceStore() {
 }
 
 /**
- * The newest unacknowledged case whose evidence record is of this post (same key, else same permalink/URL).
+ * The newest unacknowledged case whose evidence record is of this post. By content key only (review C2):
+ * on a page without permalinks every post has the page's URL, so a URL match could attach one post's
+ * screenshots to another's submission.
  * @param {EvidenceStore} store
  * @param {{key: string, url: string}} post
  * @returns {Promise<{case_id: string, head_seq: number}|null>}
@@ -32,8 +34,7 @@ export async function caseOfPost(store, post) {
   const open = (await store.cases()).filter((c) => !c.acknowledged).sort((a, b) => b.created_at.localeCompare(a.created_at));
   for (const c of open) {
     const log = await store.log(c.case_id);
-    const match = log.some((e) => e.kind === 'record' && e.record
-      && (e.record.key === post.key || (post.url && (e.record.permalink === post.url || e.record.url === post.url))));
+    const match = log.some((e) => e.kind === 'record' && e.record && e.record.key === post.key);
     if (match) return { case_id: c.case_id, head_seq: log.length - 1 };
   }
   return null;

@@ -52,7 +52,10 @@ export function viewOf(url, raw, myUnit, checkedAt) {
   const status = s(raw.status) || null;
   const reports = Number.isInteger(raw.report_count) ? raw.report_count : 0;
   const reported = raw.reported === true;
-  const heldByOther = !!hold && hold.unit !== '' && hold.unit !== myUnit;
+  // review S9: whose hold it is comes from the endpoint's authenticated identity (`held_for_caller`);
+  // the unit typed in the options page only words the message when an older endpoint does not say.
+  // Either way any active hold blocks a takedown request (panel-view.js).
+  const heldByOther = !!hold && (typeof raw.held_for_caller === 'boolean' ? !raw.held_for_caller : hold.unit !== myUnit);
   /** @type {string[]} */
   const parts = [];
   if (hold) {

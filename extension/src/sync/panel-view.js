@@ -110,6 +110,24 @@ export function blockTakedown(doc, v) {
 }
 
 /**
+ * Review S9: while the endpoint's answer is unknown (loading, not configured, unreachable) a takedown
+ * request is not offered either: the server would refuse one on a held URL (409 url_held), and the
+ * officer must not send one to a provider before knowing. Returns the buttons it disabled.
+ * @param {Document} doc @param {string} why
+ */
+export function holdTakedownUntilKnown(doc, why) {
+  const out = [];
+  for (const b of doc.querySelectorAll('button[data-form="takedown_request"]')) {
+    const button = /** @type {HTMLButtonElement} */ (b);
+    button.disabled = true;
+    button.dataset.blocked = 'unknown';
+    button.title = why;
+    out.push(button);
+  }
+  return out;
+}
+
+/**
  * A post's lookup as a block of the post detail; fills itself when the answer comes.
  * @param {string} key the post's key
  * @param {Send} send
@@ -119,6 +137,7 @@ export function renderLookup(key, send) {
   box.dataset.state = 'loading';
   const p = el('p', 'sync-lookup-message', '本部の記録を確認しています…');
   box.append(p);
+  queueMicrotask(() => holdTakedownUntilKnown(document, '本部の記録（削除依頼不可の保留）を確認中のため、削除依頼はまだ作成できません。'));
   send(lookupPost(key)).then(
     (/** @type {any} */ reply) => {
       const v = reply.lookup;
@@ -129,11 +148,23 @@ export function renderLookup(key, send) {
       box.dataset.removed = String(v.removed);
       box.classList.toggle('held', !!v.hold);
       p.textContent = v.message;
-      if (v.held_by_other_unit) blockTakedown(document, v);
+      if (v.hold) {
+        blockTakedown(document, v);
+      } else if (v.state !== 'ok') {
+        holdTakedownUntilKnown(document, `削除依頼不可の保留を確認できないため、削除依頼は作成できません（${v.message}）`);
+      } else {
+        for (const b of document.querySelectorAll('button[data-form="takedown_request"][data-blocked="unknown"]')) {
+          const button = /** @type {HTMLButtonElement} */ (b);
+          button.disabled = false;
+          delete button.dataset.blocked;
+          button.title = '';
+        }
+      }
     },
     (/** @type {unknown} */ e) => {
       box.dataset.state = 'error';
       p.textContent = `本部の記録を確認できません: ${e instanceof Error ? e.message : String(e)}`;
+      holdTakedownUntilKnown(document, '削除依頼不可の保留を確認できないため、削除依頼は作成できません。');
     },
   );
   return box;

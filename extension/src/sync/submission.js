@@ -20,6 +20,15 @@
  */
 
 /**
+ * The post's own address, or null when it has none (src/content/extract.js: `key` is the permalink
+ * when one was found, else a content key, and `url` falls back to the page's address).
+ * @param {{key: string, url: string}} post
+ */
+export function permalinkOf(post) {
+  return post.key === post.url && /^https?:\/\//.test(post.url) ? post.url : null;
+}
+
+/**
  * @param {SessionEntry|null} entry the session's flagged post
  * @param {{role: string}} settings
  * @param {{case_id: string, head_seq: number}|null} evidenceRef
@@ -33,7 +42,10 @@ export function queuedBody(entry, settings, evidenceRef, note = '', forms = []) 
   const volunteer = settings.role === 'volunteer';
   return {
     kind: volunteer ? 'report' : 'case',
-    post: { ...entry.post, permalink: entry.post.url || null },
+    // review C2: a post has a permalink only when the extraction found one (then its key is that URL);
+    // otherwise `url` is the page's address, shared by every post of the page, and the server tells
+    // posts apart by the content `key` (carried in `post`).
+    post: { ...entry.post, key: entry.post.key, permalink: permalinkOf(entry.post) },
     analysis: entry.analysis,
     note,
     // Volunteers send reports: no evidence, no forms (000 §3, 004; the server refuses forms from them).
