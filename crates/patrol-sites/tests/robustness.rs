@@ -217,3 +217,26 @@ fn an_unrecognised_page_is_a_clear_error_not_an_empty_result() {
     .expect("not recognised");
     assert!(e.to_string().starts_with("site not recognised"), "{e}");
 }
+
+#[test]
+fn a_one_megabyte_post_is_read_whole_and_in_linear_time() {
+    let profiles = embedded().unwrap();
+    let line = "今夜、橋から飛び降ります。<br>";
+    let copies = 1_000_000 / line.len() + 1;
+    let big = line.repeat(copies);
+    let html = format!(
+        "<div class=post id=1><div class=meta><span class=number>1</span></div><div class=message><span class=escaped>{big}</span></div></div>"
+    );
+    let page = Page::parse(
+        &thread_page(0, &html),
+        "https://viper.5ch.net/test/read.cgi/news4vip/1/",
+    );
+    let p = match_profile(&profiles, &page).expect("5ch");
+    let t = Instant::now();
+    let posts = extract_posts(p, &page);
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(posts.len(), 1);
+    let want = vec!["今夜、橋から飛び降ります。"; copies].join("\n");
+    assert!(posts[0].text == want, "the 1 MB post was not read whole");
+    assert!(secs < 5.0, "{secs:.2}s for a 1 MB post");
+}
