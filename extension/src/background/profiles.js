@@ -6,6 +6,8 @@
  * often than a store review allows a release.
  */
 
+import { verifiedStoredProfiles } from './profile-updates.js';
+
 /** @typedef {{version: string, profiles: object[]}} ProfileSet */
 
 /** @type {Promise<ProfileSet>|null} */
@@ -41,19 +43,15 @@ export function compareVersions(a, b) {
   return 0;
 }
 
-/** Key of a verified profile set in chrome.storage.local (written only after its signature verified). */
-export const VERIFIED_PROFILES_KEY = 'profiles_verified';
-
-/** @returns {Promise<ProfileSet>} the newest of the packaged and the stored verified set */
+/**
+ * The newest of the packaged set and the signed bundle from the endpoint (profile-updates.js). The
+ * stored bundle is kept as received and its signature, version and profiles are verified again here on
+ * every load (review S4): storage is never trusted for being storage, and a version below the highest
+ * ever accepted is refused (rollback).
+ * @returns {Promise<ProfileSet>}
+ */
 export async function loadProfiles() {
   const packaged = await loadBundledProfiles();
-  /** @type {any} */
-  const stored = (await chrome.storage.local.get(VERIFIED_PROFILES_KEY))[VERIFIED_PROFILES_KEY];
-  if (
-    stored && typeof stored.version === 'string' && Array.isArray(stored.profiles) &&
-    compareVersions(stored.version, packaged.version) > 0
-  ) {
-    return stored;
-  }
-  return packaged;
+  const signed = await verifiedStoredProfiles(packaged.version);
+  return signed ?? packaged;
 }

@@ -13,6 +13,7 @@ import { loadBundledProfiles, loadProfiles } from './profiles.js';
 import { BROADCASTS, HOST_KINDS, parseMessage, sessionUpdated } from '../shared/messages.js';
 import { loadSettings, SETTINGS_KEY } from '../shared/settings.js';
 import { publicSettings, refusal, restrictStorage } from './senders.js';
+import { scheduleProfileUpdates } from './profile-updates.js';
 
 /** @typedef {import('../shared/messages.js').Message} Message */
 /** @typedef {import('../shared/messages.js').PostResult} PostResult */
@@ -179,6 +180,7 @@ chrome.runtime.onMessage.addListener((raw, sender, sendResponse) => {
 });
 
 restrictStorage().catch(() => {}); // every worker start: content scripts never read the token
+scheduleProfileUpdates(async () => (await loadProfiles()).version); // signed profile bundles (review S4)
 
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes[SETTINGS_KEY]) {
