@@ -248,20 +248,26 @@ fn prefill(args: &mut Args) -> Result<ExitCode, String> {
         return Err(format!("prefill needs a FORM\n\n{USAGE}"));
     }
     let form = args.rest.remove(0);
-    patrol::forms::FormKind::from_id(&form).map_err(|e| e.to_string())?;
+    let kind = patrol::forms::FormKind::from_id(&form).map_err(|e| e.to_string())?;
     let jurisdiction = args.value("--jurisdiction")?;
     args.finish()?;
     let mut input = String::new();
     io::stdin()
         .read_to_string(&mut input)
         .map_err(|e| format!("standard input: {e}"))?;
+    let (record, extras) = patrol::forms::parse_request(&input).map_err(|e| e.to_string())?;
     let mut config = Config::default();
     if let Some(j) = jurisdiction {
         config.jurisdiction = j;
     }
+    // Birth years are judged against the record's date, never the clock, so documents are stable.
+    if let Some(year) = patrol::forms::as_of_year(&record, &extras) {
+        config.as_of_year = year;
+    }
     let dictionary = patrol::dictionary::embedded().map_err(|e| format!("dictionary: {e}"))?;
     let analyzer = Analyzer::new(dictionary, config).map_err(|e| e.to_string())?;
-    let html = patrol::forms::prefill(&analyzer, &form, &input, None).map_err(|e| e.to_string())?;
+    let html = patrol::forms::prefill_record(&analyzer, kind, &record, &extras)
+        .map_err(|e| e.to_string())?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     out.write_all(html.as_bytes())

@@ -99,7 +99,17 @@ pub fn render(ctx: &Ctx) -> Document {
                 opt("reporter", reporter.as_deref())
             ),
         ),
-        row("書き込み等の場所", &opt("url", i.url.as_deref())),
+        // 003 §3(1)ア: where, in as much detail as possible.
+        row(
+            "書き込み等の場所",
+            &format!(
+                "{}<br>サイト {}　投稿者 {}<br>投稿日時 {}",
+                opt("url", i.url.as_deref()),
+                opt("site", ctx.site_name().as_deref()),
+                opt("author", i.author.as_deref()),
+                ctx.time_html("posted_at", i.posted_at)
+            ),
+        ),
         row("通報、書き込み等の内容", &ctx.text_html()),
     ];
     let mut inquiries = ctx.extras.inquiries.clone();

@@ -220,7 +220,7 @@ impl<'a> Ctx<'a> {
     /// The consultation services (003 §8) as a table.
     pub fn consultation_html(&self) -> String {
         let mut s = String::from(
-            "<table class=\"form\"><tr><th class=\"sub\">相談窓口</th><th class=\"sub\">電話番号</th><th>受付時間</th><th>対象</th></tr>\n",
+            "<table class=\"form services\"><colgroup><col style=\"width:36%\"><col style=\"width:17%\"><col style=\"width:25%\"><col></colgroup><tr><th>相談窓口</th><th>電話番号</th><th>受付時間</th><th>対象</th></tr>\n",
         );
         for svc in &self.data.consultation.service {
             let _ = writeln!(

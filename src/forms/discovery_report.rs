@@ -38,7 +38,7 @@ pub fn render(ctx: &Ctx) -> Document {
     let child = ctx.a.child_words();
     let low = low_age_words(&child);
     let words = ctx.a.words_of(|c| !c.is_suicide());
-    let rows = vec![
+    let rows = [
         tr("報告日", &ctx.date_html("date")),
         tr("報告者", &ctx.officer_html()),
         tr("発見の端緒", "サイバーパトロール"),
@@ -54,7 +54,7 @@ pub fn render(ctx: &Ctx) -> Document {
             },
         ),
         tr(
-            "低年齢児童（13歳未満）の可能性",
+            "低年齢児童（13歳未満）",
             &if low.is_empty() {
                 "記載からは認められない".to_string()
             } else {

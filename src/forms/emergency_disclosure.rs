@@ -50,7 +50,7 @@ pub fn render(ctx: &Ctx) -> Document {
         Some(s) => filled_block("emergency", &s),
         None => blank_block("emergency"),
     };
-    let rows = vec![
+    let rows = [
         tr("要請日 / Date", &ctx.date_html("date")),
         tr(
             "要請機関 / Requesting agency",

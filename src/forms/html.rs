@@ -128,6 +128,7 @@ table.form th.sub { width: 22%; }
 .note { font-size: 9pt; }
 table.form.dense { font-size: 9.5pt; line-height: 1.4; }
 table.form.dense th, table.form.dense td { padding: 1mm 1.5mm; width: auto; }
+table.form.services th { width: auto; }
 .quote { white-space: normal; }
 .fill { border-bottom: 1px dotted #888; }
 .blank { display: inline-block; min-width: 28mm; min-height: 1.3em; border-bottom: 1px solid #000; vertical-align: bottom; }

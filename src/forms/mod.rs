@@ -155,8 +155,34 @@ pub fn analyse(analyzer: &Analyzer, input: &FormInput) -> Result<Value, FormErro
     serde_json::to_value(&analysis).map_err(|e| FormError::Data(e.to_string()))
 }
 
-/// `patrol prefill FORM`: the contract's input object (with optional `extras`) → the document.
-/// `extra_overrides` (from the wasm binding's third argument) replaces `input.extras` when given.
+/// Reads the contract's input object (with optional `extras`) from JSON text.
+pub fn parse_request(input_json: &str) -> Result<(FormInput, Extras), FormError> {
+    let value: Value = serde_json::from_str(input_json)
+        .map_err(|e| FormError::Input(format!("not valid JSON: {e}")))?;
+    FormInput::from_json(&value)
+}
+
+/// The year birth years (「06年生まれ」) are judged against: the form's own date, so the same
+/// record always gives the same analysis and document. `None` when the record has no date.
+pub fn as_of_year(input: &FormInput, extras: &Extras) -> Option<i32> {
+    extras
+        .form_date(input)
+        .and_then(|d| i32::try_from(d.year).ok())
+}
+
+/// Analyses the record with `analyzer` and renders the form.
+pub fn prefill_record(
+    analyzer: &Analyzer,
+    kind: FormKind,
+    input: &FormInput,
+    extras: &Extras,
+) -> Result<String, FormError> {
+    let analysis = AnalysisView::from_json(&analyse(analyzer, input)?)?;
+    render(kind, input, extras, &analysis)
+}
+
+/// `patrol prefill FORM` in one call: the contract's input object (with optional `extras`) →
+/// the document. `extra_overrides` (the wasm binding's extras argument) replaces `input.extras`.
 pub fn prefill(
     analyzer: &Analyzer,
     form: &str,
@@ -164,12 +190,9 @@ pub fn prefill(
     extra_overrides: Option<&Value>,
 ) -> Result<String, FormError> {
     let kind = FormKind::from_id(form)?;
-    let value: Value = serde_json::from_str(input_json)
-        .map_err(|e| FormError::Input(format!("not valid JSON: {e}")))?;
-    let (input, mut extras) = FormInput::from_json(&value)?;
+    let (input, mut extras) = parse_request(input_json)?;
     if let Some(x) = extra_overrides {
         extras = Extras::from_json(x)?;
     }
-    let analysis = AnalysisView::from_json(&analyse(analyzer, &input)?)?;
-    render(kind, &input, &extras, &analysis)
+    prefill_record(analyzer, kind, &input, &extras)
 }

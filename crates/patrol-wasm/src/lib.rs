@@ -21,6 +21,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub mod evidence;
+pub mod forms;
 
 use patrol::region::DEFAULT_JURISDICTION;
 use patrol::{Config, Post};
