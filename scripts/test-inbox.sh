@@ -19,7 +19,7 @@ export PATROL_SERVER="$TARGET/release/patrol-server"
 
 echo "== tsc --checkJs www/inbox/js (types of the pages' modules)"
 node_modules/.bin/tsc --allowJs --checkJs --noEmit --target es2022 --module es2022 --moduleResolution bundler \
-    --lib dom,es2022,dom.iterable --strict false www/inbox/js/app.js
+    --lib dom,es2022,dom.iterable --strict false --noUnusedLocals --noUnusedParameters www/inbox/js/app.js
 
 if [[ ! -f build/wasm/nodejs/patrol_wasm.js ]]; then
     echo "== scripts/build-wasm.sh (the tests analyse their posts as the extension does)"

@@ -66,7 +66,6 @@ export async function request(method, path, body, { raw = false } = {}) {
 export const get = (path) => request('GET', path);
 export const post = (path, body = {}) => request('POST', path, body);
 export const put = (path, body = {}) => request('PUT', path, body);
-export const patch = (path, body = {}) => request('PATCH', path, body);
 export const del = (path) => request('DELETE', path);
 
 /** Remembers the CSRF token for this tab only (sessionStorage, never localStorage). */

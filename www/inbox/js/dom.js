@@ -155,13 +155,6 @@ export function jst(iso) {
   }).format(d);
 }
 
-/** Whole days between an instant and now (or `until`), for "days outstanding". */
-export function daysSince(iso, until = new Date()) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return null;
-  return Math.floor((until.getTime() - d.getTime()) / 86400000);
-}
-
 /** A status line for the page: errors in Japanese, announced to screen readers. */
 export function notice(kind, text) {
   return h('p', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);

@@ -278,7 +278,7 @@ export async function renderCase(main, { me, args, isCurrent }) {
             profile ? h('div', { class: 'post-text', id: 'profile-text' }, highlight(profile, spansFor(analysis, 'profile'))) : null,
             h('h3', {}, '投稿の記録'),
             postRecord(c, post, evidenceRecord(full))),
-          evidenceSection(c, full),
+          evidenceSection(full),
           formsSection(c)),
         h('div', {},
           actions(c, me, draw),

@@ -109,7 +109,8 @@ function submissionEvidence(sub) {
           h('td', {}, jst(e.time)), h('td', { class: 'url' }, literal(e.sha256 || ''))))))) : null);
 }
 
-export function evidenceSection(c, submissions) {
+/** The evidence of the fully fetched reports of a case. */
+export function evidenceSection(submissions) {
   const withEvidence = submissions.filter((s) => s.verification || (Array.isArray(s.evidence) && s.evidence.length));
   return h('div', { class: 'card', id: 'evidence' },
     h('h3', {}, '証拠'),

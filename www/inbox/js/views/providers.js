@@ -25,7 +25,7 @@ const FIELDS = [
 const ACTIONS = { create: '登録', update: '変更', delete: '削除' };
 
 function editor(provider, onSaved) {
-  const inputs = Object.fromEntries(FIELDS.map(([key, label, required]) => [key,
+  const inputs = Object.fromEntries(FIELDS.map(([key, , required]) => [key,
     h('input', { id: `prov-${key}`, name: key, required, value: provider?.[key] ?? '' })]));
   const status = h('div', {});
   const form = h('form', { class: 'row', id: 'provider-form' },
