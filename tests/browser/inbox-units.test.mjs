@@ -119,10 +119,13 @@ test('inbox order: suicide cases first, those meeting 003 §4(1) before others, 
       c('suicide-inquiry-new', ['suicide_notice'], 'high', '2026-11-21T00:00:00Z', full),
       c('suicide-inquiry-old', ['group_suicide'], 'high', '2026-11-19T00:00:00Z', full),
       c('child-low', ['child_lodging'], 'low', '2026-11-02T00:00:00Z'),
+      // The core's own levels (src/analyze.rs): elevated above watch, both below high.
+      c('suicide-elevated', ['suicide_notice'], 'elevated', '2026-11-10T00:00:00Z'),
+      c('suicide-watch', ['suicide_notice'], 'watch', '2026-11-22T00:00:00Z'),
     ];
     return list.sort(compareCases).map((x) => x.id);
   }, base);
-  assert.deepEqual(order, ['suicide-inquiry-new', 'suicide-inquiry-old', 'suicide-low', 'child-high-old', 'child-low']);
+  assert.deepEqual(order, ['suicide-inquiry-new', 'suicide-inquiry-old', 'suicide-elevated', 'suicide-watch', 'suicide-low', 'child-high-old', 'child-low']);
 });
 
 test('the 003 §4(1) checklist reads the analysis spans: (エ) fails when a doubt span exists', async () => {

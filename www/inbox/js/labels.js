@@ -24,8 +24,12 @@ export const STATUSES = {
 };
 export const statusName = (s) => STATUSES[s] || String(s ?? '—');
 
-export const URGENCY = { high: '高', medium: '中', low: '低', none: '—' };
-export const URGENCY_RANK = { high: 3, medium: 2, low: 1, none: 0 };
+/**
+ * Urgency levels as the core emits them (`src/analyze.rs`: high / elevated / watch; none or absent
+ * otherwise); medium / low are accepted as aliases from older records.
+ */
+export const URGENCY = { high: '高', elevated: '中', medium: '中', watch: '注視', low: '低', none: '—' };
+export const URGENCY_RANK = { high: 3, elevated: 2, medium: 2, watch: 1, low: 1, none: 0 };
 
 export const ROLES = { volunteer: 'ボランティア', officer: '警察官', supervisor: '監督者', admin: '管理者' };
 
