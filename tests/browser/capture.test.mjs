@@ -25,7 +25,7 @@ const TEXT = '今夜、熊本の大甲橋から飛び降ります。もう無理
 const PHOTO = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="300" height="200" fill="#d32f2f"/><circle cx="150" cy="100" r="60" fill="#1565c0"/></svg>')}`;
 
 /** An X timeline with X's stable hooks (profiles/x.json); the flagged post carries a photo. */
-function page() {
+function page(id = '7101') {
   const post = (handle, id, text, photo) => `
 <article data-testid="tweet" tabindex="0">
   <div data-testid="User-Name"><a href="/${handle}" role="link">${handle}</a> <a href="/${handle}" role="link">@${handle}</a></div>
@@ -37,7 +37,7 @@ function page() {
 <style>body{margin:0}article{display:block;border-bottom:1px solid #ccc;padding:12px;width:560px;font:15px sans-serif}</style></head>
 <body><div id="react-root"><main role="main"><div data-testid="primaryColumn">
 ${post('kuma_lunch', '7100', '今日のランチは熊本ラーメンでした。おいしかった', null)}
-${post('kuma_cap', '7101', TEXT, PHOTO)}
+${post('kuma_cap', id, TEXT, PHOTO)}
 </div></main></div></body></html>`;
 }
 
@@ -49,9 +49,9 @@ test.before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'patrol-capture-'));
   site = await startServer({
     handler: (req, res, url) => {
-      if (url.pathname !== '/home') return false;
+      if (url.pathname !== '/home' && url.pathname !== '/auto') return false;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(page());
+      res.end(page(url.pathname === '/auto' ? '7201' : '7101'));
       return true;
     },
   });
@@ -207,6 +207,35 @@ test('officer: 証拠を保存 in the panel → cropped, chained, encrypted reco
   await x.close();
 });
 
+test('automatic capture (options page, default off): a 003 §4(1) suicide notice is captured when flagged', async () => {
+  const sw = await ext.worker();
+  await setSettings(sw, { role: 'officer', unit: '熊本南署', token: '', endpoint: '' });
+  const options = await ext.ctx.newPage();
+  await options.goto(ext.url('src/options/options.html'));
+  const box = options.locator('#auto-capture');
+  await waitFor(async () => !(await box.isDisabled()), 5000, 'the setting loaded');
+  assert.equal(await box.isChecked(), false, 'off by default');
+  await box.check();
+  await waitFor(async () => /有効にしました/.test((await options.locator('#auto-capture-result').textContent()) ?? ''), 5000, 'saved');
+  await options.close();
+  const x = await ext.ctx.newPage();
+  await x.goto('https://x.com/auto');
+  await waitForAnalysis(x, 2);
+  const panel = await ext.ctx.newPage();
+  await panel.goto(ext.url('src/panel/panel.html'));
+  await x.bringToFront();
+  const key = 'https://x.com/kuma_cap/status/7201';
+  const listed = await waitFor(async () => {
+    const r = await sendFrom(panel, { kind: 'evidence-list', key });
+    return r.ok && r.cases.length > 0 ? r : null;
+  }, 20000, 'the automatic capture');
+  assert.equal(listed.cases.length, 1);
+  assert.ok(listed.cases[0].shot && listed.cases[0].shot.regions.length === 1, 'cropped, with the photo as a media region');
+  await sw.evaluate(() => chrome.storage.local.set({ evidence_auto_capture: false }));
+  await panel.close();
+  await x.close();
+});
+
 test('S5: a content script gets no token, cannot read chrome.storage.local, and may send only its own kinds', async () => {
   const sw = await ext.worker();
   await setSettings(sw, { role: 'officer', unit: '熊本南署', token: 'secret-token-for-test', endpoint: 'http://127.0.0.1:9' });
@@ -245,4 +274,36 @@ test('S5: a content script gets no token, cannot read chrome.storage.local, and 
   console.log(`# S5: content-script get-status → ${JSON.parse(status).error}; storage.local → ${storage.slice(0, 80)}`);
   await panel.close();
   await x.close();
+});
+
+test('device pixel ratio 2: the crop is the post rectangle in device pixels', async () => {
+  const hi = await launch({ port: site.port, extension: EXT, args: ['--force-device-scale-factor=2'] });
+  try {
+    const sw = await hi.worker();
+    await setSettings(sw, { role: 'officer', unit: '熊本南署', token: '', endpoint: '' });
+    const x = await hi.ctx.newPage();
+    await x.goto('https://x.com/home');
+    await waitForAnalysis(x, 2);
+    const panel = await hi.ctx.newPage();
+    await panel.goto(hi.url('src/panel/panel.html'));
+    const key = 'https://x.com/kuma_cap/status/7101';
+    await waitFor(async () => (await sendFrom(panel, { kind: 'get-session' })).entries?.some((e) => e.post.key === key), 15000, 'the session');
+    await x.bringToFront();
+    const reply = await sendFrom(panel, { kind: 'capture-evidence', key });
+    assert.equal(reply.ok, true, reply.error);
+    const geo = await x.evaluate(() => {
+      const a = document.querySelectorAll('article')[1].getBoundingClientRect();
+      return { w: a.width, h: a.height, vw: innerWidth };
+    });
+    // The screen is drawn at 2 device pixels per CSS pixel (the page's own devicePixelRatio may be
+    // emulated by the test driver, which is why capture.js measures image width / viewport width).
+    geo.dpr = 2;
+    assert.equal(reply.tab_size.width, geo.vw * 2, 'the tab image is in device pixels');
+    assert.equal(reply.device_pixel_ratio, 2);
+    assert.ok(Math.abs(reply.post_size.width - Math.round(geo.w * geo.dpr)) <= 2, `${reply.post_size.width} vs ${geo.w}×${geo.dpr}`);
+    assert.ok(Math.abs(reply.post_size.height - Math.round(geo.h * geo.dpr)) <= 2, `${reply.post_size.height} vs ${geo.h}×${geo.dpr}`);
+    console.log(`# dpr ${geo.dpr}: post ${geo.w}×${geo.h} CSS px → crop ${reply.post_size.width}×${reply.post_size.height} px; tab ${reply.tab_size.width}×${reply.tab_size.height} px`);
+  } finally {
+    await hi.close();
+  }
 });

@@ -7,12 +7,13 @@
  * only). The panel shows what is kept (./panel-view.js, media blurred) and exports a case as the archive
  * `patrol verify` checks.
  */
-import { captureCase, addFinalForm } from './case.js';
+import { captureCase, captureCaseWithoutCrop, addFinalForm } from './case.js';
 import { exportCase } from './export.js';
 import { measurePost } from './measure.js';
 import { caseOfPost, evidenceStore } from '../sync/evidence-link.js';
 import { renderFormHtml } from '../background/forms.js';
 import { formsFor } from '../shared/offers.js';
+import './auto.js'; // optional automatic capture (003 §4(1)), off by default
 
 /** @typedef {import('../shared/messages.js').SessionEntry} SessionEntry */
 /** @typedef {import('../shared/settings.js').Settings} Settings */
@@ -83,21 +84,42 @@ export async function capturePost(entry, settings) {
     await chrome.tabs.update(entry.tab_id, { active: true });
     await new Promise((ok) => setTimeout(ok, 300)); // the tab paints before it can be captured
   }
-  const [injection] = await chrome.scripting.executeScript({
-    target: { tabId: entry.tab_id }, func: measurePost,
-    args: [{ text: entry.post.text, post_id: entry.post.post_id, media: entry.post.media ?? [] }],
-  });
-  const where = /** @type {Awaited<ReturnType<typeof measurePost>>} */ (injection?.result ?? null);
-  if (!where) throw new Error('投稿がページ上に見つかりません（ページが更新された可能性があります）。投稿を表示してから、もう一度保存してください。');
-  const dataUrl = await chrome.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+  /** @typedef {Awaited<ReturnType<typeof measurePost>>} Where */
+  /** @type {Where} */
+  let where = null;
+  try {
+    const [injection] = await chrome.scripting.executeScript({
+      target: { tabId: entry.tab_id }, func: measurePost,
+      args: [{ text: entry.post.text, post_id: entry.post.post_id, media: entry.post.media ?? [] }],
+    });
+    where = /** @type {Where} */ (injection?.result ?? null);
+  } catch {
+    where = null; // a page the extension may not script (navigated away, browser page): reason below
+  }
+  /** @type {string|null} */
+  let dataUrl = null;
+  let failure = '';
+  try {
+    dataUrl = await chrome.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+  } catch (e) {
+    failure = `画面を取得できません（${e instanceof Error ? e.message : String(e)}）`;
+  }
   const store = await evidenceStore();
-  const { caseId, shots } = await captureCase(store, {
+  const base = {
     post: entry.post, analysis: /** @type {any} */ (entry.analysis), pageUrl: entry.page_url || tab.url || entry.post.url,
     pageTitle: tab.title ?? '', extensionVersion: chrome.runtime.getManifest().version, user: await userOf(settings),
-    dataUrl, postRect: where.post, mediaRects: where.media, viewport: where.viewport,
-  });
-  const usage = await store.usage();
-  return { caseId, shots, usage };
+  };
+  if (where && dataUrl) {
+    const { caseId, shots } = await captureCase(store, {
+      ...base, dataUrl, postRect: where.post, mediaRects: where.media, viewport: where.viewport,
+    });
+    return { caseId, shots, cropped: true, reason: '', usage: await store.usage() };
+  }
+  // The post's record (text, URL, author, time, analysis) is evidence even when the screen cannot be
+  // cropped: keep it with the whole tab image, blurred everywhere in every view (blur_all), and say why.
+  const reason = failure || '投稿がページ上に見つからないため（ページが更新された可能性があります）、画面全体を保存しました';
+  const { caseId } = await captureCaseWithoutCrop(store, { ...base, dataUrl, reason });
+  return { caseId, shots: null, cropped: false, reason, usage: await store.usage() };
 }
 
 /**
@@ -110,13 +132,15 @@ async function casesOfKey(store, key) {
     const log = await store.log(c.case_id);
     const record = log.find((e) => e.kind === 'record')?.record;
     if (!record || record.key !== key) continue;
-    const shot = log.filter((e) => e.kind === 'screenshot_post' && e.ref).at(-1);
+    const shot = log.filter((e) => e.kind === 'screenshot_post' && e.ref).at(-1)
+      ?? log.filter((e) => e.kind === 'screenshot_tab' && e.ref?.blur_all).at(-1);
     out.push({
       case_id: c.case_id, created_at: c.created_at, entries: log.length, head_hash: log[log.length - 1].hash,
       captured_at_jst: record.captured_at_jst,
       forms: log.filter((e) => e.kind === 'form_final').map((e) => ({ form: e.ref?.form, name: e.ref?.name, sha256: e.sha256 })),
       shot: shot?.ref ? {
         name: shot.ref.name, width: shot.ref.width, height: shot.ref.height, regions: shot.ref.regions ?? [],
+        blur_all: shot.ref.blur_all === true,
         png: base64(await store.artefact(c.case_id, shot.ref.name)),
       } : null,
     });
@@ -129,7 +153,10 @@ export const actions = {
   'capture-evidence': async (_m, ctx) => {
     officerOnly(ctx.settings);
     const entry = entryOf(ctx);
-    const { caseId, shots, usage } = await capturePost(entry, ctx.settings);
+    const { caseId, shots, usage, reason } = await capturePost(entry, ctx.settings);
+    if (!shots) {
+      return { message: `証拠を保存しました（案件 ${caseId}。${reason}）。${usage.warning ?? ''}`, case_id: caseId, post_size: null };
+    }
     const media = shots.post.regions.length;
     return {
       message: `証拠を保存しました（案件 ${caseId}、投稿の画像 ${shots.post.width}×${shots.post.height}px` +

@@ -29,13 +29,13 @@ function bytesOf(b64) {
 }
 
 /**
- * @param {HTMLImageElement} img @param {{png: string, regions: any[]}} shot @param {boolean} reveal
+ * @param {HTMLImageElement} img @param {{png: string, regions: any[], blur_all?: boolean}} shot @param {boolean} reveal
  */
 async function draw(img, shot, reveal) {
-  const blob = await viewImage(bytesOf(shot.png), shot.regions, { reveal });
+  const blob = await viewImage(bytesOf(shot.png), shot.blur_all ? null : shot.regions, { reveal });
   const old = img.src;
   img.src = URL.createObjectURL(blob);
-  img.dataset.blurred = String(!reveal && shot.regions.length > 0);
+  img.dataset.blurred = String(!reveal && (shot.blur_all === true || shot.regions.length > 0));
   if (old.startsWith('blob:')) URL.revokeObjectURL(old);
 }
 
@@ -75,7 +75,7 @@ export function mountEvidence(box, entry, role, send) {
         img.width = Math.min(c.shot.width, 360);
         const reveal = /** @type {HTMLButtonElement} */ (el('button', 'evidence-reveal', '画像・動画のぼかしを外して表示'));
         reveal.type = 'button';
-        reveal.hidden = c.shot.regions.length === 0;
+        reveal.hidden = !c.shot.blur_all && c.shot.regions.length === 0;
         let shown = false;
         reveal.addEventListener('click', async () => {
           shown = !shown;
