@@ -22,31 +22,120 @@ pub struct Entry<'a> {
     pub detail: Option<&'a str>,
 }
 
-pub async fn write(db: &crate::db::Db, e: Entry<'_>) -> Result<(), sqlx::Error> {
+/// An entry as the group-commit writer holds it.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub at: String,
+    pub user: Option<(i64, String, String, String)>,
+    pub method: String,
+    pub path: String,
+    pub action: String,
+    pub object: Option<String>,
+    pub remote: Option<String>,
+    pub status: i64,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+type Job = (Record, tokio::sync::oneshot::Sender<Result<(), String>>);
+
+/// Group commit: requests hand their entry to one writer task, which inserts whatever has queued up in one
+/// transaction and then answers each request. Every response still waits until its own entry is committed.
+#[derive(Clone)]
+pub struct Sink {
+    tx: tokio::sync::mpsc::Sender<Job>,
+}
+
+impl Sink {
+    pub fn spawn(db: crate::db::Db) -> Sink {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Job>(4096);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < 512 {
+                    match rx.try_recv() {
+                        Ok(j) => batch.push(j),
+                        Err(_) => break,
+                    }
+                }
+                let result = insert_batch(&db, batch.iter().map(|j| &j.0))
+                    .await
+                    .map_err(|e| e.to_string());
+                for (_, reply) in batch {
+                    let _ = reply.send(result.clone());
+                }
+            }
+        });
+        Sink { tx }
+    }
+
+    pub async fn log(&self, r: Record) -> Result<(), String> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.tx
+            .send((r, tx))
+            .await
+            .map_err(|_| "audit writer stopped".to_string())?;
+        rx.await.map_err(|_| "audit writer stopped".to_string())?
+    }
+}
+
+async fn insert_batch<'a>(
+    db: &crate::db::Db,
+    records: impl Iterator<Item = &'a Record>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.write.begin().await?;
+    for r in records {
+        insert(&mut *tx, r).await?;
+    }
+    tx.commit().await
+}
+
+async fn insert<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    ex: E,
+    r: &Record,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit (at_utc, user_id, user_name, role, unit, method, path, action, object, remote, status, outcome, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
-    .bind(crate::time::now())
-    .bind(e.user.map(|u| u.0))
-    .bind(e.user.map(|u| u.1.clone()))
-    .bind(e.user.map(|u| u.2.clone()))
-    .bind(e.user.map(|u| u.3.clone()))
-    .bind(e.method)
-    .bind(e.path)
-    .bind(e.action)
-    .bind(e.object)
-    .bind(e.remote)
-    .bind(e.status)
-    .bind(e.outcome)
-    .bind(e.detail)
-    .execute(&state_write(db))
+    .bind(&r.at)
+    .bind(r.user.as_ref().map(|u| u.0))
+    .bind(r.user.as_ref().map(|u| u.1.clone()))
+    .bind(r.user.as_ref().map(|u| u.2.clone()))
+    .bind(r.user.as_ref().map(|u| u.3.clone()))
+    .bind(&r.method)
+    .bind(&r.path)
+    .bind(&r.action)
+    .bind(&r.object)
+    .bind(&r.remote)
+    .bind(r.status)
+    .bind(&r.outcome)
+    .bind(&r.detail)
+    .execute(ex)
     .await
     .map(|_| ())
 }
 
-fn state_write(db: &crate::db::Db) -> sqlx::AnyPool {
-    db.write.clone()
+impl Entry<'_> {
+    pub fn record(&self) -> Record {
+        Record {
+            at: crate::time::now(),
+            user: self.user.cloned(),
+            method: self.method.to_string(),
+            path: self.path.to_string(),
+            action: self.action.to_string(),
+            object: self.object.map(str::to_string),
+            remote: self.remote.map(str::to_string),
+            status: self.status,
+            outcome: self.outcome.to_string(),
+            detail: self.detail.map(str::to_string),
+        }
+    }
+}
+
+/// Writes one entry directly (background tasks).
+pub async fn write(db: &crate::db::Db, e: Entry<'_>) -> Result<(), sqlx::Error> {
+    insert(&db.write, &e.record()).await
 }
 
 pub async fn layer(State(state): State<Shared>, req: Request, next: Next) -> Response {
@@ -101,7 +190,7 @@ pub async fn layer(State(state): State<Shared>, req: Request, next: Next) -> Res
         outcome,
         detail: detail.as_deref(),
     };
-    match write(&state.db, entry).await {
+    match state.audit.log(entry.record()).await {
         Ok(()) => resp,
         Err(e) => ApiError::Internal(format!("audit log unavailable: {e}")).into_response(),
     }

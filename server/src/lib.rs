@@ -53,6 +53,7 @@ pub struct AppState {
     pub config: Config,
     pub limiter: ratelimit::Limiter,
     pub signer: signing::Signer,
+    pub audit: audit::Sink,
 }
 
 pub type Shared = Arc<AppState>;
@@ -61,11 +62,13 @@ impl AppState {
     pub async fn new(db: db::Db, config: Config) -> Result<Shared, String> {
         let signer = signing::Signer::load_or_create(&db).await?;
         let limiter = ratelimit::Limiter::new(config.rate_per_sec);
+        let audit = audit::Sink::spawn(db.clone());
         Ok(Arc::new(AppState {
             db,
             config,
             limiter,
             signer,
+            audit,
         }))
     }
 }

@@ -381,7 +381,7 @@ async fn store(
 ) -> ApiResult<(StatusCode, Value)> {
     let mut tx = state.db.write.begin().await?;
     if let Some(prev) = sqlx::query(
-        "SELECT body_hash, response FROM submissions WHERE user_id = $1 AND idem_key = $2",
+        "SELECT id, body_hash, response FROM submissions WHERE user_id = $1 AND idem_key = $2",
     )
     .bind(c.id)
     .bind(s.key)
@@ -389,14 +389,16 @@ async fn store(
     .await?
     {
         let h: String = prev.try_get("body_hash")?;
+        let prev_id: i64 = prev.try_get("id")?;
         if h != s.body_hash {
             return Err(ApiError::conflict(
                 "idempotency_conflict",
                 "同じ冪等キーで内容の異なる送信がありました。新しい送信には新しいキーを使ってください。",
             ));
         }
-        let mut ack: Value =
+        let stored: Value =
             serde_json::from_str(&prev.try_get::<String, _>("response")?).unwrap_or(Value::Null);
+        let mut ack = finish_ack(stored, prev_id);
         ack["replayed"] = Value::Bool(true);
         return Ok((StatusCode::OK, ack));
     }
@@ -486,9 +488,16 @@ async fn store(
         }
     };
     let v = s.verified;
+    // The receipt is the anchor the extension writes into its log as an `ack` entry (docs/evidence.md §3); its id
+    // and the submission id are added from the row id (see `finish_ack`), so one INSERT stores the answer.
+    let receipt = v.summary.as_ref().map(|sm| {
+        json!({"received_at": now, "endpoint": "patrol-server", "head_seq": sm["head_seq"], "head_hash": sm["head_hash"]})
+    });
+    let ack_base = json!({"case_id": case_id, "case_created": case_created, "report_count": report_count,
+                          "status": status, "received_at": now, "replayed": false, "receipt": receipt});
     let sub_id: i64 = sqlx::query(
         "INSERT INTO submissions (case_id, user_id, unit, kind, idem_key, body_hash, received_at, categories, post, analysis, note, \
-         evidence_log, verification, evidence_entries, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '{}') RETURNING id",
+         evidence_log, verification, evidence_entries, response, receipt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(case_id)
     .bind(c.id)
@@ -504,6 +513,8 @@ async fn store(
     .bind(v.log.as_ref().map(Value::to_string))
     .bind(v.summary.as_ref().map(Value::to_string))
     .bind(v.log.as_ref().and_then(Value::as_array).map_or(0, |a| a.len() as i64))
+    .bind(ack_base.to_string())
+    .bind(receipt.as_ref().map(Value::to_string))
     .fetch_one(&mut *tx)
     .await?
     .try_get(0)?;
@@ -529,21 +540,21 @@ async fn store(
         .execute(&mut *tx)
         .await?;
     }
-    // The receipt is the anchor the extension writes into its log as an `ack` entry (docs/evidence.md §3).
-    let receipt = v.summary.as_ref().map(|sm| {
-        json!({"receipt_id": format!("patrol-server/submission/{sub_id}"), "received_at": now, "endpoint": "patrol-server",
-               "head_seq": sm["head_seq"], "head_hash": sm["head_hash"]})
-    });
-    let ack = json!({"submission_id": sub_id, "case_id": case_id, "case_created": case_created, "report_count": report_count,
-                     "status": status, "received_at": now, "replayed": false, "receipt": receipt});
-    sqlx::query("UPDATE submissions SET response = $1, receipt = $2 WHERE id = $3")
-        .bind(ack.to_string())
-        .bind(receipt.as_ref().map(Value::to_string))
-        .bind(sub_id)
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, ack))
+    Ok((StatusCode::CREATED, finish_ack(ack_base, sub_id)))
+}
+
+fn receipt_id(submission_id: i64) -> String {
+    format!("patrol-server/submission/{submission_id}")
+}
+
+/// The stored answer completed with the ids only known once the row exists.
+fn finish_ack(mut ack: Value, submission_id: i64) -> Value {
+    ack["submission_id"] = json!(submission_id);
+    if ack["receipt"].is_object() {
+        ack["receipt"]["receipt_id"] = json!(receipt_id(submission_id));
+    }
+    ack
 }
 
 pub async fn event(
@@ -719,7 +730,13 @@ pub async fn read(
         let extra: Map<String, Value> = [
             ("post".to_string(), parse("post")),
             ("analysis".to_string(), parse("analysis")),
-            ("receipt".to_string(), parse("receipt")),
+            ("receipt".to_string(), {
+                let mut r = parse("receipt");
+                if r.is_object() {
+                    r["receipt_id"] = json!(receipt_id(id));
+                }
+                r
+            }),
             ("evidence".to_string(), parse("evidence_log")),
             ("artefacts".to_string(), Value::Array(arts)),
         ]
