@@ -154,6 +154,16 @@ test('blur regions scale from the screenshot entry to the image; without regions
   assert.deepEqual(r[2], [{ x: 0, y: 0, w: 8, h: 6 }]);
 });
 
+test('spans whose quoted text does not match the shown text are left out and counted', async () => {
+  const r = await run(async ([b]) => {
+    const { checkSpans } = await import(`${b}/inbox/js/views/case.js`);
+    const spans = [{ start: 0, end: 2, text: '今夜' }, { start: 3, end: 5, text: '泊めて' }, { start: 6, end: 8 }];
+    const { good, bad } = checkSpans('今夜、熊本の大甲橋', spans);
+    return { good: good.map((s) => s.start), bad };
+  }, base);
+  assert.deepEqual(r, { good: [0, 6], bad: 1 });
+});
+
 test('no page errors while the helpers ran', () => {
   assert.deepEqual(events.errors, []);
   assert.deepEqual(events.dialogs, []);

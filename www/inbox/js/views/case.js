@@ -18,7 +18,7 @@ export function spansFor(analysis, source) {
   const out = [];
   const add = (list, kind) => {
     for (const s of list || []) {
-      if ((s.source || 'text') === source) out.push({ start: s.start, end: s.end, label: s.label || kind, kind: s.signal || kind });
+      if ((s.source || 'text') === source) out.push({ start: s.start, end: s.end, label: s.label || kind, kind: s.signal || kind, text: s.text });
     }
   };
   for (const f of analysis.flags || []) add(f.evidence, 'flag');
@@ -32,6 +32,21 @@ export function spansFor(analysis, source) {
     if ((p.source || 'text') === source) out.push({ start: p.start, end: p.end, label: `地名: ${p.name}`, kind: 'place' });
   }
   return out;
+}
+
+/**
+ * Spans whose quoted text is not what the shown text holds at their offsets: the analysis belongs to
+ * another text (e.g. two posts merged into one case). Those are not highlighted, and the page says so.
+ */
+export function checkSpans(text, spans) {
+  const chars = Array.from(String(text ?? ''));
+  const good = [];
+  let bad = 0;
+  for (const s of spans) {
+    if (typeof s.text === 'string' && chars.slice(s.start, s.end).join('') !== s.text) bad += 1;
+    else good.push(s);
+  }
+  return { good, bad };
 }
 
 function field(label, value) {
@@ -263,6 +278,8 @@ export async function renderCase(main, { me, args, isCurrent }) {
     const analysis = analysisOf(c);
     const text = c.text ?? post.text ?? '';
     const profile = post.profile || '';
+    const textSpans = checkSpans(text, spansFor(analysis, 'text'));
+    const profileSpans = checkSpans(profile, spansFor(analysis, 'profile'));
     replace(main,
       h('p', { class: 'no-print' }, h('a', { href: '#/inbox' }, '← 受信箱へ戻る')),
       h('h2', {}, `案件 ${c.id}: `, categoriesOf(c).map(categoryName).join('・') || '分類なし'),
@@ -273,9 +290,11 @@ export async function renderCase(main, { me, args, isCurrent }) {
           h('div', { class: 'card' },
             h('h3', {}, '書き込み'),
             hasControls(text) ? h('p', { class: 'notice notice-warn' }, '文字の向きや表示を変える制御文字が含まれています（⟨U+…⟩ で表示）。') : null,
-            h('div', { class: 'post-text', id: 'post-text', lang: 'ja' }, highlight(text, spansFor(analysis, 'text'))),
+            textSpans.bad + profileSpans.bad ? h('p', { class: 'notice notice-error', id: 'span-mismatch' },
+              `判定の根拠 ${textSpans.bad + profileSpans.bad} 箇所が本文と一致しません。判定が別の書き込みのものである可能性があります。原文を確認してください。`) : null,
+            h('div', { class: 'post-text', id: 'post-text', lang: 'ja' }, highlight(text, textSpans.good)),
             profile ? h('h3', {}, '投稿者のプロフィール') : null,
-            profile ? h('div', { class: 'post-text', id: 'profile-text' }, highlight(profile, spansFor(analysis, 'profile'))) : null,
+            profile ? h('div', { class: 'post-text', id: 'profile-text' }, highlight(profile, profileSpans.good)) : null,
             h('h3', {}, '投稿の記録'),
             postRecord(c, post, evidenceRecord(full))),
           evidenceSection(full),
