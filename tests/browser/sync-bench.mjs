@@ -78,6 +78,7 @@ try {
   const held = await panel.evaluate(async () => {
     const db = await new Promise((ok, fail) => {
       const r = indexedDB.open('patrol-evidence');
+      r.onupgradeneeded = () => r.transaction?.abort();
       r.onsuccess = () => ok(r.result);
       r.onerror = () => fail(r.error);
     });

@@ -129,12 +129,18 @@ const syncState = async () => (await sendFrom(panel, { kind: 'sync-status' })).s
  */
 async function evidenceCases() {
   return panel.evaluate(async () => {
-    const db = await new Promise((ok, fail) => {
+    // Never create the store's database here (an empty one would stop the store from creating its own).
+    const db = await new Promise((ok) => {
       const r = indexedDB.open('patrol-evidence');
+      r.onupgradeneeded = () => r.transaction?.abort();
       r.onsuccess = () => ok(r.result);
-      r.onerror = () => fail(r.error);
+      r.onerror = () => ok(null);
     });
-    if (!db.objectStoreNames.contains('cases')) return [];
+    if (!db) return [];
+    if (!db.objectStoreNames.contains('cases')) {
+      db.close();
+      return [];
+    }
     const get = (store) => new Promise((ok, fail) => {
       const r = db.transaction(store).objectStore(store).getAll();
       r.onsuccess = () => ok(r.result);
@@ -348,7 +354,7 @@ test('(e) the queue survives a browser restart', async () => {
     assert.equal(st.refused.length, 0);
     await b.ctx.close();
   } finally {
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 });
 
@@ -453,9 +459,10 @@ test('(d2) evidence altered on the way is refused by the server (422): kept loca
   await page.close();
 });
 
-test('(f) a volunteer sends a report: no evidence, no forms; the server has it as a report', async () => {
+test('(f) a volunteer sends a report: no evidence, no forms; the server has it as a report', async (t) => {
   const sw = await browser.worker();
   await setSettings(sw, { role: 'volunteer', token: endpoint.users.volunteer.token });
+  t.after(() => setSettings(sw, { role: 'officer', token: endpoint.users.officer.token }));
   const page = await openPage('f', ['6101']);
   const session = await sendFrom(panel, { kind: 'get-session' });
   const entry = session.entries.find((e) => e.post.url === permalink('6101', 'vol_kuma'));
@@ -475,9 +482,10 @@ test('(f) a volunteer sends a report: no evidence, no forms; the server has it a
   await page.close();
 });
 
-test('(g) no endpoint configured: analysis goes on, the report waits, and the panel says so in Japanese', async () => {
+test('(g) no endpoint configured: analysis goes on, the report waits, and the panel says so in Japanese', async (t) => {
   const sw = await browser.worker();
   await setSettings(sw, { endpoint: '' });
+  t.after(() => setSettings(sw, { endpoint: proxy.base }));
   const before = seen.length;
   const page = await openPage('g', ['6201']);
   assert.equal(await page.locator('article').first().getAttribute('data-patrol-categories'), 'suicide_notice');

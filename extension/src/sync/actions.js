@@ -52,8 +52,10 @@ export const actions = {
     }
     const entry = ctx.entry;
     let ref = null;
-    const store = await evidenceStore();
-    if (entry && ctx.settings.role !== 'volunteer') ref = await caseOfPost(store, entry.post);
+    // A report must never be lost to a broken evidence store: without it the body is queued unencrypted
+    // (and without evidence) rather than not at all.
+    const store = await evidenceStore().catch(() => null);
+    if (store && entry && ctx.settings.role !== 'volunteer') ref = await caseOfPost(store, entry.post);
     const body = queuedBody(entry, ctx.settings, ref, '', await prefilledForms(entry, ctx.settings.role));
     const post = /** @type {SessionEntry} */ (entry).post;
     // Sent (or waiting) already with nothing new to add: a second press must not become a second report.
@@ -69,7 +71,7 @@ export const actions = {
     }
     const { id, state, duplicate } = await queue.enqueue(post.key, body, {
       evidence_ids: ref ? [ref.case_id] : [],
-      seal: (id, plain) => sealBody(store, id, plain),
+      seal: store ? (id, plain) => sealBody(store, id, plain) : undefined,
       summary: {
         url: post.url, site: post.site, categories: /** @type {SessionEntry} */ (entry).categories, kind: body.kind,
         case_id: ref?.case_id ?? null, head_seq: ref?.head_seq ?? null,

@@ -22,9 +22,9 @@ const PERIOD_MIN = 0.5;
 
 /** @param {import("./queue.js").Item} item */
 async function prepare(item) {
-  const store = await evidenceStore();
-  const q = /** @type {import('./submission.js').QueuedBody} */ (await openBody(store, item.id, /** @type {Record<string, any>} */ (item.body)));
-  return requestBody(item.id, q, async (ref) => evidencePart(store, ref));
+  const stored = /** @type {Record<string, any>} */ (item.body);
+  const q = /** @type {import('./submission.js').QueuedBody} */ (stored.sealed ? await openBody(await evidenceStore(), item.id, stored) : stored);
+  return requestBody(item.id, q, async (ref) => evidencePart(await evidenceStore(), ref));
 }
 
 /** @param {import("./queue.js").Item} item */
