@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { launch, startServer } from './harness.mjs';
 import { launchBrowser, login, watchedPage } from './inbox.helpers.mjs';
-import { ROOT, captureEvidence, prepareEndpoint, sendFrom, waitFor, waitForAnalysis, xTimeline } from './sync.helpers.mjs';
+import { ROOT, prepareEndpoint, sendFrom, waitFor, waitForAnalysis, xTimeline } from './sync.helpers.mjs';
 
 const EXT = process.env.PATROL_EXTENSION_DIR ?? path.join(ROOT, 'extension/dist');
 const POST_URL = 'https://x.com/kuma_e2e/status/7001';
@@ -88,17 +88,13 @@ test('X fixture → flagged → evidence captured → submitted → on the serve
 
   // 4. Capture the evidence (the X tab must be the visible one), then send to headquarters.
   await x.bringToFront();
+  // Through the panel's button (extension/src/evidence/actions.js), as the officer does: never around the product.
   const captureButton = panel.locator('button[data-action="capture-evidence"]');
-  if (await captureButton.count() > 0) {
-    await captureButton.click();
-    await waitFor(async () => /保存|証拠/.test((await panel.locator('#action-result').textContent()) ?? ''), 20000, 'the capture result');
-    const captured = await panel.locator('#action-result').textContent();
-    assert.doesNotMatch(captured ?? '', /失敗/, `capture: ${captured}`);
-  } else {
-    // This build packages no capture action (extension/src/evidence has none yet): capture with the
-    // evidence library from the panel page instead, loudly.
-    await captureEvidence(panel, key);
-  }
+  assert.equal(await captureButton.count(), 1, 'the side panel offers 証拠を保存 to an officer');
+  await captureButton.click();
+  await waitFor(async () => /保存|証拠|失敗/.test((await panel.locator('#action-result').textContent()) ?? ''), 20000, 'the capture result');
+  const captured = await panel.locator('#action-result').textContent();
+  assert.match(captured ?? '', /証拠を保存しました（案件 case-/, `capture: ${captured}`);
   await panel.locator('button[data-action="submit-report"]').click();
   await waitFor(async () => /本部へ送信しました/.test((await panel.locator('#action-result').textContent()) ?? ''), 20000, 'the submission');
   assert.match(await panel.locator('#action-result').textContent() ?? '', /証拠（案件 case-/);
