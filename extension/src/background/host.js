@@ -11,7 +11,7 @@ import { hostAnalyze, hostStatus, hostWarm } from '../shared/messages.js';
 
 const OFFSCREEN = 'src/offscreen/offscreen.html';
 /** @type {Promise<void>|null} */
-let creating = null;
+let ensuring = null;
 
 /** @returns {Promise<'offscreen'|'worker'>} */
 export async function hostKind() {
@@ -20,20 +20,33 @@ export async function hostKind() {
   return forced === 'worker' ? 'worker' : 'offscreen';
 }
 
-async function ensureOffscreen() {
+async function createIfMissing() {
   const url = chrome.runtime.getURL(OFFSCREEN);
   const existing = await chrome.runtime.getContexts({
     contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT], documentUrls: [url],
   });
   if (existing.length > 0) return;
-  creating ??= chrome.offscreen.createDocument({
-    url: OFFSCREEN,
-    reasons: [chrome.offscreen.Reason.WORKERS],
-    justification: 'Runs the WebAssembly analyzer outside the short-lived service worker.',
-  }).finally(() => {
-    creating = null;
+  try {
+    await chrome.offscreen.createDocument({
+      url: OFFSCREEN,
+      reasons: [chrome.offscreen.Reason.WORKERS],
+      justification: 'Runs the WebAssembly analyzer outside the short-lived service worker.',
+    });
+  } catch (e) {
+    // Created meanwhile by an earlier worker life: what we wanted.
+    if (!/single offscreen document/i.test(e instanceof Error ? e.message : String(e))) throw e;
+  }
+}
+
+/**
+ * Check-then-create is one step for all callers of this worker life (the page's warm-up and its first
+ * posts arrive together): two creations would fail the second ("only a single offscreen document").
+ */
+function ensureOffscreen() {
+  ensuring ??= createIfMissing().finally(() => {
+    ensuring = null;
   });
-  await creating;
+  return ensuring;
 }
 
 /**

@@ -250,6 +250,7 @@ async function analyse(posts) {
     try {
       /** @type {{results: import('../shared/messages.js').PostResult[]}} */
       const reply = await send(analyzePosts(batch));
+      failures = 0;
       const t0 = performance.now();
       const byKey = new Map(reply.results.map((r) => [r.key, r]));
       for (const post of batch) {
@@ -266,11 +267,27 @@ async function analyse(posts) {
       }
       busyMs += performance.now() - t0;
     } catch (e) {
-      for (const post of batch) cache.delete(post.key); // retried when the page changes again
+      for (const post of batch) cache.delete(post.key);
       quiet(e);
+      retryLater(batch);
     }
     reportStatus();
   }
+}
+
+let failures = 0;
+/**
+ * Queues the posts of a failed batch again, with a growing delay: a worker that is starting up or
+ * being updated must not leave a page's posts unmarked until the page happens to change.
+ * @param {ExtractedPost[]} batch
+ */
+function retryLater(batch) {
+  failures++;
+  if (failures > 6) return; // the extension is gone (reloaded/removed): stop quietly
+  window.setTimeout(() => {
+    for (const post of batch) for (const element of liveElements(post.key)) queue.add(element);
+    schedule();
+  }, 500 * 2 ** (failures - 1));
 }
 
 /**
