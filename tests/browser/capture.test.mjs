@@ -49,9 +49,10 @@ test.before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'patrol-capture-'));
   site = await startServer({
     handler: (req, res, url) => {
-      if (url.pathname !== '/home' && url.pathname !== '/auto') return false;
+      const ids = { '/home': '7101', '/auto': '7201', '/gone': '7301' };
+      if (!(url.pathname in ids)) return false;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(page(url.pathname === '/auto' ? '7201' : '7101'));
+      res.end(page(ids[url.pathname]));
       return true;
     },
   });
@@ -232,6 +233,41 @@ test('automatic capture (options page, default off): a 003 §4(1) suicide notice
   assert.equal(listed.cases.length, 1);
   assert.ok(listed.cases[0].shot && listed.cases[0].shot.regions.length === 1, 'cropped, with the photo as a media region');
   await sw.evaluate(() => chrome.storage.local.set({ evidence_auto_capture: false }));
+  await panel.close();
+  await x.close();
+});
+
+test('a post no longer on the page: the record is kept with the whole tab blurred, and the reason is said', async () => {
+  const sw = await ext.worker();
+  await setSettings(sw, { role: 'officer', unit: '熊本南署', token: '', endpoint: '' });
+  const x = await ext.ctx.newPage();
+  await x.goto('https://x.com/gone');
+  await waitForAnalysis(x, 2);
+  const key = 'https://x.com/kuma_cap/status/7301';
+  const panel = await ext.ctx.newPage();
+  await panel.goto(ext.url(`src/panel/panel.html?key=${encodeURIComponent(key)}`));
+  await panel.waitForSelector('#detail-view:not([hidden])');
+  // X recycles its DOM while scrolling: the post element is gone by the time the officer presses the button.
+  await x.evaluate(() => document.querySelectorAll('article')[1].remove());
+  await x.bringToFront();
+  await panel.locator('button[data-action="capture-evidence"]').click();
+  await waitFor(async () => /証拠を保存しました|失敗/.test((await panel.locator('#action-result').textContent()) ?? ''), 30000, 'the capture result');
+  assert.match(await panel.locator('#action-result').textContent() ?? '', /証拠を保存しました（案件 case-.*画面全体を保存しました/);
+  const listed = await sendFrom(panel, { kind: 'evidence-list', key });
+  assert.equal(listed.cases.length, 1);
+  assert.equal(listed.cases[0].shot.blur_all, true);
+  await panel.locator('#evidence img.evidence-shot[data-blurred="true"]').waitFor({ timeout: 10000 });
+  const [download] = await Promise.all([
+    panel.waitForEvent('download', { timeout: 20000 }),
+    panel.locator('#evidence button[data-action="evidence-export"]').first().click(),
+  ]);
+  const zipPath = path.join(work, download.suggestedFilename());
+  await download.saveAs(zipPath);
+  assert.match(execFileSync(PATROL, ['verify', zipPath], { encoding: 'utf8' }), /verified|検証成功/);
+  const files = unzip(fs.readFileSync(zipPath));
+  const log = files.get('log.jsonl').toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(log.map((e) => e.kind), ['genesis', 'record', 'screenshot_tab', 'note', 'export']);
+  assert.equal(JSON.parse(files.get('record.json').toString('utf8')).text, TEXT);
   await panel.close();
   await x.close();
 });
