@@ -22,6 +22,8 @@ cargo test --release -p patrol --test forms
 step "wasm build for the comparison (own output dir: $TARGET/forms-wasm/nodejs)"
 cargo build -p patrol-wasm --target wasm32-unknown-unknown --release
 wasm-bindgen --target nodejs --out-dir "$TARGET/forms-wasm/nodejs" "$TARGET/wasm32-unknown-unknown/release/patrol_wasm.wasm"
+# wasm-bindgen's nodejs output is CommonJS; the root package.json says "type": "module".
+echo '{"type": "commonjs"}' >"$TARGET/forms-wasm/nodejs/package.json"
 
 step "node --test tests/forms/wasm.test.mjs (wasm renderForm == patrol prefill)"
 PATROL_BIN="$TARGET/release/patrol" PATROL_WASM="$TARGET/forms-wasm/nodejs" \

@@ -388,3 +388,73 @@ fn the_inquiry_asks_only_for_name_address_contact_and_ip() {
     assert!(html.contains("(ア) 自殺を図る時期が切迫している：「今夜」"));
     assert!(html.contains("(ウ) 自殺を意味する表現により意思が表示されている：「飛び降ります」"));
 }
+
+fn golden(case: &str, form: &str) -> String {
+    std::fs::read_to_string(root().join(case).join(format!("{form}.html")))
+        .unwrap_or_else(|e| panic!("{case}/{form}: {e}"))
+}
+
+#[test]
+fn takedown_variant_follows_the_category() {
+    // 000 §1(1) CP; 001 §6(3) paid contact with a child on X; 003 §5 inducement.
+    for (case, variant, wording) in [
+        (
+            "csam_offer",
+            "child_pornography",
+            "児童ポルノに該当すると認められる情報",
+        ),
+        ("child_solicitation", "x_illegal", "売春防止法第5条"),
+        (
+            "group_suicide_call",
+            "suicide_inducement",
+            "他人を自殺に誘引し、又は勧誘する情報",
+        ),
+    ] {
+        let html = golden(case, "takedown_request");
+        assert!(
+            html.contains(&format!("data-variant=\"{variant}\"")),
+            "{case}"
+        );
+        assert!(html.contains(wording), "{case}: {wording}");
+    }
+}
+
+#[test]
+fn a_doubtful_warning_needs_the_responsible_officers_approval_first() {
+    // 001 §5(3) ただし書: the post concerns Tokyo (outside 熊本県), so the warning is doubtful.
+    let html = golden("warning_needs_approval", "warning_reply");
+    assert!(html.contains("data-approval=\"required\""));
+    assert!(html.contains("実施責任者の承認を得てから返信すること"));
+    assert!(html.contains("data-field=\"approved_by\" data-required=\"要記入\""));
+    let clear = golden("child_solicitation", "warning_reply");
+    assert!(clear.contains("data-approval=\"not-required\""));
+    assert!(clear.contains("id=\"reply-text\"") && clear.contains("【熊本県警察】"));
+}
+
+#[test]
+fn an_inquiry_that_is_not_urgent_has_no_fax_cover_and_leaves_the_urgency_to_the_officer() {
+    let input = r#"{"text": "もう疲れた。死にたい", "site": "x", "captured_at": "2026-11-20T10:00:00+09:00"}"#;
+    let out = prefill(&["provider_inquiry"], input.as_bytes());
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(html.contains("data-urgent=\"false\"") && html.contains("data-pages=\"2\""));
+    assert!(!html.contains("ファックス送信票"));
+    assert!(html.contains("data-field=\"urgency_reason\" data-required=\"要記入\""));
+    assert!(html.contains("書き込みから切迫した時期は読み取れない（要確認）"));
+}
+
+#[test]
+fn the_action_record_keeps_at_most_three_inquiries() {
+    let q = r#"{"to": "A"}"#;
+    let input = format!(
+        r#"{{"text": "今夜飛び降ります", "extras": {{"inquiries": [{q}, {q}, {q}, {q}]}}}}"#
+    );
+    let out = prefill(&["action_record"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("three inquiries"));
+    let html = golden("suicide_with_extras", "action_record");
+    for n in 1..=3 {
+        assert!(html.contains(&format!("照会先{n}")), "照会先{n}");
+    }
+    assert!(html.contains("株式会社〇〇モバイル") && html.contains("令和8年11月21日 2時10分"));
+}
