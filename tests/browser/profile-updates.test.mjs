@@ -151,6 +151,17 @@ test('published bundle picked up; rollback, tampered and altered-in-storage bund
   await options.reload();
   await waitFor(async () => (await options.locator('#profiles-state').getAttribute('data-state')) === 'refused', 5000, 'the refused state after load');
   assert.match(await options.locator('#profiles-state').textContent() ?? '', /保存されているサイト定義を使用しません/);
-  console.log(`# S4: picked up ${PACKAGED.version} → 2099.01.01.1 → 2099.01.02.1; rollback, tampered and altered-in-storage refused`);
+
+  // Without the options page: the worker's own alarm fetches, verifies and takes the next version
+  // (the periodic alarm exists; here it is made to fire now).
+  await publish('2099.01.03.1');
+  const alarm = await sw.evaluate(async () => {
+    const a = await chrome.alarms.get('patrol-profile-update');
+    await chrome.alarms.create('patrol-profile-update', { when: Date.now() + 50, periodInMinutes: a?.periodInMinutes ?? 60 });
+    return a?.periodInMinutes ?? null;
+  });
+  assert.equal(alarm, 60, 'the worker keeps an hourly check');
+  await waitFor(async () => (await sendFrom(options, { kind: 'get-status' })).profiles_version === '2099.01.03.1', 20000, 'the alarm check');
+  console.log(`# S4: picked up ${PACKAGED.version} → 2099.01.01.1 → 2099.01.02.1; rollback, tampered and altered-in-storage refused; 2099.01.03.1 picked up by the worker's alarm`);
   await options.close();
 });

@@ -24,6 +24,8 @@ export const STATE_KEY = 'profiles_update_state';
 export const ALARM = 'patrol-profile-update';
 /** Minutes between checks. */
 export const PERIOD_MIN = 60;
+/** A worker start-up checks only when the last check is older than this (minutes). */
+export const STARTUP_MIN = 10;
 
 /**
  * @typedef {{state: 'updated'|'current'|'refused'|'unreachable'|'none'|'no-key'|'no-endpoint',
@@ -154,5 +156,11 @@ export function scheduleProfileUpdates(currentVersion) {
   chrome.alarms?.onAlarm.addListener((alarm) => {
     if (alarm.name === ALARM) checkForUpdate({ currentVersion }).catch(() => {});
   });
-  checkForUpdate({ currentVersion }).catch(() => {});
+  // The worker starts again after every idle stop (~30 s): check at start-up only when the last check
+  // is older than STARTUP_MIN, so the endpoint is not asked on every wake-up.
+  lastState().then((st) => {
+    const age = st ? Date.now() - Date.parse(st.checked_at) : Infinity;
+    if (!(age < STARTUP_MIN * 60_000)) return checkForUpdate({ currentVersion });
+    return null;
+  }).catch(() => {});
 }
