@@ -22,10 +22,11 @@ import { ROOT, sendFrom, setSettings, waitFor, waitForAnalysis } from './sync.he
 const EXT = process.env.PATROL_EXTENSION_DIR ?? path.join(ROOT, 'extension/dist');
 const PATROL = process.env.PATROL_BIN ?? path.join(ROOT, 'target/release/patrol');
 const TEXT = '今夜、熊本の大甲橋から飛び降ります。もう無理';
+const CHILD = '熊本でパパ活募集！JC2だけど会える人いますか？ホ別苺でお願いします';
 const PHOTO = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="300" height="200" fill="#d32f2f"/><circle cx="150" cy="100" r="60" fill="#1565c0"/></svg>')}`;
 
 /** An X timeline with X's stable hooks (profiles/x.json); the flagged post carries a photo. */
-function page(id = '7101') {
+function page(id = '7101', text = TEXT) {
   const post = (handle, id, text, photo) => `
 <article data-testid="tweet" tabindex="0">
   <div data-testid="User-Name"><a href="/${handle}" role="link">${handle}</a> <a href="/${handle}" role="link">@${handle}</a></div>
@@ -37,7 +38,7 @@ function page(id = '7101') {
 <style>body{margin:0}article{display:block;border-bottom:1px solid #ccc;padding:12px;width:560px;font:15px sans-serif}</style></head>
 <body><div id="react-root"><main role="main"><div data-testid="primaryColumn">
 ${post('kuma_lunch', '7100', '今日のランチは熊本ラーメンでした。おいしかった', null)}
-${post('kuma_cap', id, TEXT, PHOTO)}
+${post('kuma_cap', id, text, PHOTO)}
 </div></main></div></body></html>`;
 }
 
@@ -49,10 +50,10 @@ test.before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'patrol-capture-'));
   site = await startServer({
     handler: (req, res, url) => {
-      const ids = { '/home': '7101', '/auto': '7201', '/gone': '7301' };
+      const ids = { '/home': '7101', '/auto': '7201', '/gone': '7301', '/child': '7401' };
       if (!(url.pathname in ids)) return false;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(page(ids[url.pathname]));
+      res.end(page(ids[url.pathname], url.pathname === '/child' ? CHILD : TEXT));
       return true;
     },
   });
@@ -269,6 +270,31 @@ test('a post no longer on the page: the record is kept with the whole tab blurre
   assert.deepEqual(log.map((e) => e.kind), ['genesis', 'record', 'screenshot_tab', 'note', 'export']);
   assert.equal(JSON.parse(files.get('record.json').toString('utf8')).text, TEXT);
   await panel.close();
+  await x.close();
+});
+
+test('the built extension offers the forms per category and role (child post on X)', async () => {
+  const sw = await ext.worker();
+  const x = await ext.ctx.newPage();
+  await x.goto('https://x.com/child');
+  await waitForAnalysis(x, 2);
+  const key = 'https://x.com/kuma_cap/status/7401';
+  const offered = {};
+  for (const role of ['officer', 'volunteer']) {
+    await setSettings(sw, { role, unit: '熊本南署', token: '', endpoint: '' });
+    const panel = await ext.ctx.newPage();
+    await panel.goto(ext.url(`src/panel/panel.html?key=${encodeURIComponent(key)}`));
+    await panel.waitForSelector('#detail-view:not([hidden])');
+    offered[role] = await panel.locator('#actions button').evaluateAll((bs) => bs.map((b) => b.dataset.form ?? b.dataset.action));
+    await panel.close();
+  }
+  // 001 §5(2)(3), 002, 000 §1(1): URL通報, 注意喚起・警告 (X), 発見報告書, 削除依頼 for an officer; 000 §3, 004: volunteers report only.
+  for (const f of ['capture-evidence', 'url_report', 'warning_reply', 'discovery_report', 'ihc_report', 'submit-report']) {
+    assert.ok(offered.officer.includes(f), `officer: ${f} in ${offered.officer}`);
+  }
+  assert.ok(!offered.officer.includes('provider_inquiry'), 'no provider inquiry for a child post');
+  assert.deepEqual(offered.volunteer, ['ihc_report', 'submit-report']);
+  console.log(`# forms offered for a child post on X: officer ${offered.officer.join(', ')}; volunteer ${offered.volunteer.join(', ')}`);
   await x.close();
 });
 
