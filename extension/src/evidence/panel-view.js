@@ -73,6 +73,7 @@ export function mountEvidence(box, entry, role, send) {
         const img = /** @type {HTMLImageElement} */ (el('img', 'evidence-shot'));
         img.alt = '保存した投稿の画像';
         img.width = Math.min(c.shot.width, 360);
+        img.style.display = 'block';
         const reveal = /** @type {HTMLButtonElement} */ (el('button', 'evidence-reveal', '画像・動画のぼかしを外して表示'));
         reveal.type = 'button';
         reveal.hidden = !c.shot.blur_all && c.shot.regions.length === 0;
@@ -82,7 +83,9 @@ export function mountEvidence(box, entry, role, send) {
           reveal.textContent = shown ? 'ぼかして表示' : '画像・動画のぼかしを外して表示';
           await draw(img, c.shot, shown);
         });
-        card.append(img, reveal);
+        const row = el('div', 'evidence-row');
+        row.append(reveal);
+        card.append(img, row);
         draw(img, c.shot, false).catch(() => {});
       }
       for (const f of c.forms) card.append(el('p', 'evidence-form', `確定した書類: ${FORMS[f.form] ?? f.form}（SHA-256 ${f.sha256}）`));
@@ -106,7 +109,9 @@ export function mountEvidence(box, entry, role, send) {
           exp.disabled = false;
         }
       });
-      card.append(exp);
+      const tools = el('div', 'evidence-row');
+      tools.append(exp);
+      card.append(tools);
       const forms = formsFor(role, entry.categories, entry.post.site, entry.analysis.inquiry).filter((f) => f !== 'ihc_report');
       if (forms.length > 0) {
         const select = /** @type {HTMLSelectElement} */ (el('select', 'evidence-form-select'));
@@ -130,7 +135,9 @@ export function mountEvidence(box, entry, role, send) {
             fin.disabled = false;
           }
         });
-        card.append(select, fin);
+        const finalise = el('div', 'evidence-row');
+        finalise.append(select, fin);
+        card.append(finalise);
       }
       items.push(card);
     }
