@@ -21,14 +21,26 @@ pub struct Db {
     pub write: AnyPool,
 }
 
-const MIGRATIONS_SQLITE: &[(&str, &str)] = &[(
-    "0001_init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
-const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[(
-    "0001_init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
+    (
+        "0001_init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        "0002_audit_minimum",
+        include_str!("../migrations/sqlite/0002_audit_minimum.sql"),
+    ),
+];
+const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
+    (
+        "0001_init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        "0002_audit_minimum",
+        include_str!("../migrations/postgres/0002_audit_minimum.sql"),
+    ),
+];
 
 /// `sqlite://PATH` (created if missing) or `postgres://…`; anything else is refused with the reason.
 pub fn parse_url(url: &str) -> Result<(Backend, String), String> {

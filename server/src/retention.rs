@@ -17,6 +17,17 @@ pub const TYPES: &[&str] = &[
     "session",
 ];
 
+/// The shortest period an admin may set: the audit log is kept three years (the database refuses earlier
+/// deletes too); registers one year (002 §5); evidence at least 30 days.
+pub fn minimum_days(record_type: &str) -> i64 {
+    match record_type {
+        "audit" => 1095,
+        "case" | "submission" | "takedown" | "hold" => 365,
+        "evidence" => 30,
+        _ => 1,
+    }
+}
+
 pub async fn periods(db: &Db) -> Result<BTreeMap<String, i64>, sqlx::Error> {
     let rows = sqlx::query("SELECT record_type, days FROM retention")
         .fetch_all(&db.read)
@@ -29,22 +40,23 @@ pub async fn periods(db: &Db) -> Result<BTreeMap<String, i64>, sqlx::Error> {
 /// Deletes what is past its period, in one transaction, and returns the counts per type.
 pub async fn purge(db: &Db) -> Result<BTreeMap<String, i64>, sqlx::Error> {
     let p = periods(db).await?;
-    let cutoff = |t: &str| crate::time::days_ago(*p.get(t).unwrap_or(&1095));
+    let cutoff = |t: &str| crate::time::days_ago((*p.get(t).unwrap_or(&1095)).max(minimum_days(t)));
     let mut out = BTreeMap::new();
     let mut tx = db.write.begin().await?;
-    // Evidence: the log, artefact bytes and form HTML of old submissions (the submission row and its hashes stay).
+    // Evidence: the log, artefact bytes and form HTML of old submissions of closed cases whose URL is not held
+    // (an investigation may still need them); the submission row and its hashes stay.
     let c = cutoff("evidence");
-    let a = sqlx::query("UPDATE artefacts SET content = NULL WHERE content IS NOT NULL AND submission_id IN (SELECT id FROM submissions WHERE received_at < $1)")
+    let a = sqlx::query("UPDATE artefacts SET content = NULL WHERE content IS NOT NULL AND submission_id IN (SELECT id FROM submissions WHERE received_at < $1 AND case_id IN (SELECT c.id FROM cases c WHERE c.status IN ('done', 'returned') AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NULL AND h.normalized_url = c.normalized_url)))")
         .bind(&c)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    let f = sqlx::query("UPDATE forms SET html = NULL WHERE html IS NOT NULL AND submission_id IN (SELECT id FROM submissions WHERE received_at < $1)")
+    let f = sqlx::query("UPDATE forms SET html = NULL WHERE html IS NOT NULL AND submission_id IN (SELECT id FROM submissions WHERE received_at < $1 AND case_id IN (SELECT c.id FROM cases c WHERE c.status IN ('done', 'returned') AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NULL AND h.normalized_url = c.normalized_url)))")
         .bind(&c)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    let l = sqlx::query("UPDATE submissions SET evidence_log = NULL WHERE evidence_log IS NOT NULL AND received_at < $1")
+    let l = sqlx::query("UPDATE submissions SET evidence_log = NULL WHERE evidence_log IS NOT NULL AND received_at < $1 AND case_id IN (SELECT c.id FROM cases c WHERE c.status IN ('done', 'returned') AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NULL AND h.normalized_url = c.normalized_url))")
         .bind(&c)
         .execute(&mut *tx)
         .await?

@@ -128,7 +128,8 @@ async fn units_do_not_reach_each_others_cases(app: &TestApp) {
             .status,
         StatusCode::FORBIDDEN
     );
-    // Unit B reports the same post: it now sees the case, but still may not review unit A's case.
+    // Unit B reports the same post: the report joins unit A's case, but unit B sees only its own report and a
+    // minimal acknowledgement (no status), never unit A's case or its review.
     let r = app
         .post(
             "/api/submissions",
@@ -144,15 +145,40 @@ async fn units_do_not_reach_each_others_cases(app: &TestApp) {
         )
         .await;
     assert_eq!(r.json()["case_id"].as_i64(), Some(case));
+    assert_eq!(r.json()["status"], Value::Null);
+    let own = r.json()["submission_id"].as_i64().expect("sid");
     assert_eq!(
-        app.get(&format!("/api/cases/{case}"), &sup_b).await.status,
+        app.get(&format!("/api/submissions/{own}"), &off_b)
+            .await
+            .status,
         StatusCode::OK
     );
+    assert_eq!(
+        app.get(&format!("/api/cases/{case}"), &sup_b).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.get("/api/cases", &sup_b).await.json()["total"], 0);
     assert_eq!(
         app.post(&format!("/api/cases/{case}/approve"), &sup_b, &json!({}))
             .await
             .status,
         StatusCode::FORBIDDEN
+    );
+    let w = app
+        .post(
+            &format!("/api/cases/{case}/warnings"),
+            &off_b,
+            &json!({"category": "child_sexual_contact"}),
+        )
+        .await;
+    assert_eq!(w.status, StatusCode::FORBIDDEN);
+    let l = app
+        .get("/api/lookup?url=https://x.com/a/status/200", &off_b)
+        .await
+        .json();
+    assert_eq!(
+        (l["reported"].clone(), l["case_id"].clone()),
+        (json!(true), Value::Null)
     );
     // The admin reads the audit log; nobody else does.
     let audit = app.get("/api/audit?outcome=refused", &admin).await;
@@ -259,6 +285,24 @@ async fn the_same_post_reported_by_several_users_is_one_case(app: &TestApp) {
         ),
         (json!(true), json!(2), Value::Null)
     );
+    // Two posts on one board page (no permalink): two cases, told apart by their numbers.
+    for (k, no) in [("dup-board-0001", "15"), ("dup-board-0002", "16")] {
+        let mut b = submission(
+            k,
+            "case",
+            "https://bbs.example.jp/test/read.cgi/a/1/",
+            "死にたい",
+            &["suicide_notice"],
+            "watch",
+        );
+        b["post"]["post_no"] = json!(no);
+        b["post"]["site"] = json!("5ch");
+        assert_eq!(
+            app.post("/api/submissions", &off, &b).await.json()["case_created"],
+            true,
+            "{no}"
+        );
+    }
     let l = app
         .get(
             "/api/lookup?url=https%3A%2F%2Fx.com%2Fother%2Fstatus%2F401",
@@ -374,6 +418,23 @@ async fn review_flow_and_doubtful_warnings_need_approval(app: &TestApp) {
     let case = r.json()["case_id"].as_i64().expect("case");
     // 001 §5(3): a doubtful warning waits for approval.
     let w = json!({"category": "child_lodging", "doubtful": true});
+    // The client cannot declare a warning clear-cut: the stored analysis does not establish a child (001 §5(3)).
+    let r = app
+        .post(
+            &format!("/api/cases/{case}/warnings"),
+            &off,
+            &json!({"category": "child_lodging", "doubtful": false}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error()),
+        (StatusCode::CONFLICT, "approval_required".into())
+    );
+    assert!(
+        r.text().contains("児童であるとの判断がありません"),
+        "{}",
+        r.text()
+    );
     let r = app
         .post(&format!("/api/cases/{case}/warnings"), &off, &w)
         .await;
@@ -476,6 +537,21 @@ async fn a_held_url_blocks_takedowns_until_released(app: &TestApp) {
         .await
         .json();
     assert_eq!(l["held"], true);
+    assert_eq!(l["held_by_other_unit"], true);
+    let la = app
+        .get(
+            "/api/lookup?url=https://bbs.example.jp/test/read.cgi/a/1/5",
+            &sup_a,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (
+            la["held_for_caller"].clone(),
+            la["held_by_other_unit"].clone()
+        ),
+        (json!(true), json!(false))
+    );
     assert_eq!(
         l["hold"]["reason"],
         Value::Null,
@@ -499,6 +575,27 @@ async fn a_held_url_blocks_takedowns_until_released(app: &TestApp) {
         .as_str()
         .unwrap_or("")
         .contains("削除依頼"));
+    // A takedown names a case only if it is the caller's case about the same URL.
+    let other = app
+        .post(
+            "/api/submissions",
+            &off_b,
+            &submission(
+                "td-case-0001",
+                "case",
+                "https://x.com/z/status/9",
+                "t",
+                &["child_csam_offer"],
+                "none",
+            ),
+        )
+        .await;
+    let mut wrong = td.clone();
+    wrong["case_id"] = other.json()["case_id"].clone();
+    assert_eq!(
+        app.post("/api/takedowns", &off_b, &wrong).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let r = app.post("/api/takedowns", &off_b, &td).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let tid = r.json()["id"].as_i64().expect("id");
@@ -688,6 +785,17 @@ async fn retention_purges_old_evidence_with_an_audit_entry(app: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = app.post("/api/retention/purge", &admin, &json!({})).await;
+    assert_eq!(
+        r.json()["purged"]["evidence"],
+        0,
+        "an open case keeps its evidence"
+    );
+    sqlx::query("UPDATE cases SET status = 'done' WHERE id = (SELECT case_id FROM submissions WHERE id = $1)")
+        .bind(sid)
+        .execute(&app.state.db.write)
+        .await
+        .expect("close");
+    let r = app.post("/api/retention/purge", &admin, &json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(
         r.json()["purged"]["evidence"].as_i64().unwrap_or(0) >= 2,
@@ -721,7 +829,21 @@ async fn retention_purges_old_evidence_with_an_audit_entry(app: &TestApp) {
             "SELECT COUNT(*) FROM audit WHERE action = 'retention.purge' AND method = 'TASK'"
         )
         .await,
-        1
+        2
+    );
+    let r = app
+        .send(
+            "PUT",
+            "/api/retention",
+            Some(&admin),
+            Some(&json!({"periods": {"audit": 30}})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the audit log is kept three years"
     );
     // The audit log is append-only in the database itself.
     assert!(sqlx::query("UPDATE audit SET outcome = 'ok'")
@@ -758,6 +880,20 @@ async fn browser_sessions_need_the_csrf_token(app: &TestApp) {
         .json()["case_id"]
         .as_i64()
         .expect("case");
+    let r = app
+        .send(
+            "POST",
+            "/api/session",
+            None,
+            None,
+            &[("content-type", "text/plain")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "a cross-site form cannot log a browser in"
+    );
     let r = app
         .send(
             "POST",
@@ -1086,7 +1222,7 @@ mod limits {
             ..Config::default()
         };
         let Some(app) = TestApp::with_config(kind, cfg).await else {
-            return eprintln!("PostgreSQL run skipped");
+            return common::skip_postgres();
         };
         let off = app.user("警察官", "officer", A).await;
         let mut body = submission(

@@ -317,6 +317,6 @@ async fn kill_9_mid_run_loses_no_acknowledged_submission_and_stores_none_twice_s
 async fn kill_9_mid_run_loses_no_acknowledged_submission_and_stores_none_twice_postgres() {
     match common::fresh_url(common::Kind::Postgres).await {
         Some(db) => kill_9_scenario(db).await,
-        None => eprintln!("PATROL_TEST_POSTGRES not set: PostgreSQL run skipped"),
+        None => common::skip_postgres(),
     }
 }

@@ -43,8 +43,11 @@ pub async fn retention_put(
                 retention::TYPES.join(", ")
             )));
         }
-        if !(1..=3660).contains(d) {
-            return Err(ApiError::invalid(format!("{t} の保存期間は1〜3660日です")));
+        let min = retention::minimum_days(t);
+        if !(min..=3660).contains(d) {
+            return Err(ApiError::invalid(format!(
+                "{t} の保存期間は{min}〜3660日です"
+            )));
         }
     }
     let mut tx = state.db.write.begin().await?;

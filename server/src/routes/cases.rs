@@ -22,14 +22,11 @@ const CASE_COLS: &str = "c.id, c.normalized_url, c.url, c.site, c.unit, c.status
     (SELECT COUNT(*) FROM holds h WHERE h.normalized_url = c.normalized_url AND h.released_at IS NULL) AS held_n, \
     (SELECT t.state FROM takedowns t WHERE t.normalized_url = c.normalized_url ORDER BY t.id DESC LIMIT 1) AS td_state";
 
-/// Cases the caller may see: its unit's, or one its unit reported (several units can report one post).
+/// Cases the caller may see: its unit's. Another unit that reported the same post sees its own report (and the
+/// lookup), not the owning unit's case, reviews or other reports.
 fn scope_filter(c: &Caller, f: &mut Filter) {
     if c.scope != Scope::All {
-        f.push("(c.unit = ? OR EXISTS (SELECT 1 FROM submissions sv WHERE sv.case_id = c.id AND sv.unit = c_unit_arg))", Arg::S(c.unit.clone()));
-        let n = f.args.len();
-        if let Some(last) = f.clauses.last_mut() {
-            *last = last.replace("c_unit_arg", &format!("${n}"));
-        }
+        f.push("c.unit = ?", Arg::S(c.unit.clone()));
     }
 }
 
@@ -159,18 +156,8 @@ pub async fn visible_case(state: &Shared, c: &Caller, id: i64) -> ApiResult<AnyR
         .fetch_optional(&state.db.read)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if c.scope != Scope::All {
-        let unit: String = row.try_get("unit")?;
-        let reported: i64 =
-            sqlx::query("SELECT COUNT(*) FROM submissions WHERE case_id = $1 AND unit = $2")
-                .bind(id)
-                .bind(&c.unit)
-                .fetch_one(&state.db.read)
-                .await?
-                .try_get(0)?;
-        if unit != c.unit && reported == 0 {
-            return Err(ApiError::Forbidden("他の所属の事案は閲覧できません".into()));
-        }
+    if c.scope != Scope::All && row.try_get::<String, _>("unit")? != c.unit {
+        return Err(ApiError::Forbidden("他の所属の事案は閲覧できません".into()));
     }
     Ok(row)
 }
@@ -362,9 +349,39 @@ pub async fn done(
     transition(&s, &c, id, "done", &["approved"], "done", b.comment).await
 }
 
+/// Why a warning for `category` on this case is doubtful (empty: clear-cut).
+pub fn doubt_reasons(analysis: &Value, category: &str, case_categories: &str) -> Vec<String> {
+    let mut r = Vec::new();
+    if !case_categories.split_whitespace().any(|c| c == category) {
+        r.push(format!("分類 {category} は解析結果にありません"));
+    }
+    if category.starts_with("child_")
+        && analysis.get("minor").and_then(Value::as_bool) != Some(true)
+    {
+        r.push("児童であるとの判断がありません".into());
+    }
+    if analysis["urgency"]["doubt"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty())
+    {
+        r.push("疑いを生じさせる記載があります".into());
+    }
+    let conf = analysis["flags"].as_array().and_then(|fs| {
+        fs.iter()
+            .filter(|f| f["category"] == category)
+            .filter_map(|f| f["confidence"].as_f64())
+            .reduce(f64::max)
+    });
+    if conf.is_some_and(|c| c < 0.8) {
+        r.push("解析の確信度が低いです".into());
+    }
+    r
+}
+
 #[derive(Deserialize)]
 pub struct WarningReq {
     category: String,
+    #[serde(default)]
     doubtful: bool,
     replied_at: Option<String>,
     reply_url: Option<String>,
@@ -390,12 +407,22 @@ pub async fn warning(
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
-    if w.doubtful && status != "approved" && status != "done" {
+    // 001 §5(3): the server decides whether the warning is doubtful from what it stored; the client can only add
+    // doubt, never remove it.
+    let analysis: Value =
+        serde_json::from_str(&row.try_get::<String, _>("analysis")?).unwrap_or(Value::Null);
+    let case_cats: String = row.try_get("categories")?;
+    let mut reasons = doubt_reasons(&analysis, &w.category, &case_cats);
+    if w.doubtful {
+        reasons.push("担当者が判断に迷うとしました".into());
+    }
+    let doubtful = !reasons.is_empty();
+    if doubtful && status != "approved" && status != "done" {
         return Err(ApiError::Conflict {
             code: "approval_required",
             message_ja: "判断に迷う警告は、責任者の承認を得てから行ってください（001 §5(3)）。"
                 .into(),
-            detail: Some(json!({"status": status})),
+            detail: Some(json!({"status": status, "reasons": reasons})),
         });
     }
     let wid: i64 = sqlx::query(
@@ -403,7 +430,7 @@ pub async fn warning(
     )
     .bind(id)
     .bind(&w.category)
-    .bind(w.doubtful as i64)
+    .bind(doubtful as i64)
     .bind(&replied_at)
     .bind(&w.reply_url)
     .bind(c.id)

@@ -36,21 +36,11 @@ pub async fn lookup(
         Some(r) => {
             let id: i64 = r.try_get("id")?;
             let unit: String = r.try_get("unit")?;
+            // Only the owning unit opens the case; other units learn that it exists.
             let may_open = match (c.role, c.scope) {
                 (Role::Volunteer, _) => false,
                 (_, Scope::All) => true,
-                _ => {
-                    unit == c.unit
-                        || sqlx::query(
-                            "SELECT COUNT(*) FROM submissions WHERE case_id = $1 AND unit = $2",
-                        )
-                        .bind(id)
-                        .bind(&c.unit)
-                        .fetch_one(db)
-                        .await?
-                        .try_get::<i64, _>(0)?
-                            > 0
-                }
+                _ => unit == c.unit,
             };
             let status: String = r.try_get("status")?;
             (
@@ -61,7 +51,9 @@ pub async fn lookup(
             )
         }
     };
-    let hold = holds::active(db, &norm).await?.map(|h| {
+    let active = holds::active(db, &norm).await?;
+    let hold_unit: Option<String> = active.as_ref().and_then(|h| h.try_get("unit").ok());
+    let hold = active.map(|h| {
         json!({"unit": h.try_get::<String, _>("unit").unwrap_or_default(), "contact": h.try_get::<String, _>("contact").unwrap_or_default(),
                "since": h.try_get::<String, _>("created_at").unwrap_or_default(),
                "reason": if c.role == Role::Volunteer { None } else { h.try_get::<String, _>("reason").ok() }})
@@ -74,7 +66,9 @@ pub async fn lookup(
     .await?;
     let td_state: Option<String> = td.map(|r| r.try_get(0)).transpose()?;
     let v = json!({"url": q.url, "normalized_url": norm, "reported": reported, "report_count": report_count, "case_id": case_id,
-                   "status": status, "held": hold.is_some(), "hold": hold, "takedown_state": td_state,
+                   "status": status, "held": hold.is_some(), "hold": hold,
+                   "held_for_caller": hold_unit.as_deref() == Some(c.unit.as_str()),
+                   "held_by_other_unit": hold_unit.as_deref().is_some_and(|u| u != c.unit), "takedown_state": td_state,
                    "removed": td_state.as_deref() == Some("removed")});
     Ok(audited(format!("url:{norm}"), Json(v)))
 }

@@ -26,6 +26,16 @@ pub async fn login(
     headers: HeaderMap,
     JsonBody(body): JsonBody<Login>,
 ) -> ApiResult<Response> {
+    // A cross-site form can post text/plain without a preflight; JSON it cannot (login CSRF).
+    let json_body = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json_body {
+        return Err(ApiError::BadRequest(
+            "Content-Type must be application/json".into(),
+        ));
+    }
     let row = sqlx::query(
         "SELECT id, name, role, unit, created_at FROM users WHERE token_hash = $1 AND disabled = 0",
     )

@@ -65,15 +65,16 @@ pub struct Derived {
 
 pub fn urgency_rank(level: &str) -> i64 {
     match level {
+        // The analyzer's levels (src/analyze.rs); medium/low are accepted as aliases.
         "high" => 3,
-        "medium" => 2,
-        "low" => 1,
+        "elevated" | "medium" => 2,
+        "watch" | "low" => 1,
         _ => 0,
     }
 }
 
 pub fn urgency_name(rank: i64) -> &'static str {
-    ["none", "low", "medium", "high"][rank.clamp(0, 3) as usize]
+    ["none", "watch", "elevated", "high"][rank.clamp(0, 3) as usize]
 }
 
 pub fn derive(analysis: &Value) -> ApiResult<Derived> {
@@ -289,8 +290,7 @@ pub async fn create(
         .and_then(Value::as_str)
         .ok_or_else(|| invalid("invalid", "post.text がありません"))?;
     let site = str_field(post, "site").unwrap_or("unknown");
-    let norm =
-        urlnorm::normalize(url).map_err(|e| invalid("invalid", format!("URL が不正です: {e}")))?;
+    let norm = case_key(post, url)?;
     let derived = derive(analysis)?;
     let mut form_rows = Vec::new();
     let mut forms_bytes = 0;
@@ -358,6 +358,23 @@ pub async fn create(
     }
 }
 
+/// One case per post: the normalised permalink; without one (boards), the page URL plus the post number or the
+/// extracted post's content key, so that different posts on one page never merge.
+fn case_key(post: &Value, url: &str) -> ApiResult<String> {
+    let norm =
+        urlnorm::normalize(url).map_err(|e| invalid("invalid", format!("URL が不正です: {e}")))?;
+    if str_field(post, "permalink").is_some() {
+        return Ok(norm);
+    }
+    if let Some(no) = str_field(post, "post_no") {
+        return Ok(format!("{norm}#no={no}"));
+    }
+    match str_field(post, "key") {
+        Some(k) if k != url => Ok(format!("{norm}#key={k}")),
+        _ => Ok(norm),
+    }
+}
+
 struct NewSubmission<'a> {
     key: &'a str,
     kind: &'a str,
@@ -404,11 +421,11 @@ async fn store(
     }
     let now = time::now();
     let d = s.derived;
-    let existing = sqlx::query("SELECT id, status, categories, urgency_rank, report_count FROM cases WHERE normalized_url = $1")
+    let existing = sqlx::query("SELECT id, unit, status, categories, urgency_rank, report_count FROM cases WHERE normalized_url = $1")
         .bind(s.norm)
         .fetch_optional(&mut *tx)
         .await?;
-    let (case_id, case_created, status, report_count) = match existing {
+    let (case_id, case_created, status, report_count, case_unit) = match existing {
         None => {
             let excerpt: String = s.text.chars().take(140).collect();
             let id: i64 = sqlx::query(
@@ -435,10 +452,11 @@ async fn store(
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
-            (id, true, "new".to_string(), 1i64)
+            (id, true, "new".to_string(), 1i64, c.unit.clone())
         }
         Some(row) => {
             let id: i64 = row.try_get("id")?;
+            let case_unit: String = row.try_get("unit")?;
             let mut status: String = row.try_get("status")?;
             let mut cats: Vec<String> = row
                 .try_get::<String, _>("categories")?
@@ -454,7 +472,7 @@ async fn store(
             let old_rank: i64 = row.try_get("urgency_rank")?;
             let more_urgent = d.urgency_rank > old_rank;
             let count: i64 = row.try_get::<i64, _>("report_count")? + 1;
-            if status == "returned" {
+            if status == "returned" && case_unit == c.unit {
                 // A returned case that is reported again goes back to the queue.
                 event(
                     &mut tx,
@@ -470,7 +488,7 @@ async fn store(
             }
             sqlx::query(
                 "UPDATE cases SET categories = $1, suicide = $2, urgency_rank = $3, report_count = $4, last_reported_at = $5, updated_at = $5, \
-                 status = $6, checklist = CASE WHEN $7 = 1 THEN $8 ELSE checklist END, analysis = CASE WHEN $7 = 1 THEN $9 ELSE analysis END WHERE id = $10",
+                 status = $6, checklist = CASE WHEN $7 = 1 THEN $8 ELSE checklist END, analysis = CASE WHEN $7 = 1 THEN $9 ELSE analysis END, post_text = CASE WHEN $7 = 1 THEN $11 ELSE post_text END WHERE id = $10",
             )
             .bind(cats.join(" "))
             .bind(suicide as i64)
@@ -482,9 +500,10 @@ async fn store(
             .bind(d.checklist.to_string())
             .bind(s.analysis.to_string())
             .bind(id)
+            .bind(s.text)
             .execute(&mut *tx)
             .await?;
-            (id, false, status, count)
+            (id, false, status, count, case_unit)
         }
     };
     let v = s.verified;
@@ -493,6 +512,7 @@ async fn store(
     let receipt = v.summary.as_ref().map(|sm| {
         json!({"received_at": now, "endpoint": "patrol-server", "head_seq": sm["head_seq"], "head_hash": sm["head_hash"]})
     });
+    let status = (case_unit == c.unit && c.role != Role::Volunteer).then_some(status);
     let ack_base = json!({"case_id": case_id, "case_created": case_created, "report_count": report_count,
                           "status": status, "received_at": now, "replayed": false, "receipt": receipt});
     let sub_id: i64 = sqlx::query(

@@ -292,6 +292,21 @@ pub async fn create(
         Some(s) => time::normalize(s).map_err(ApiError::invalid)?,
         None => time::now(),
     };
+    if let Some(cid) = t.case_id {
+        // The case must exist, be the caller's to see, and be about this very URL.
+        let row = crate::routes::cases::visible_case(&state, &c, cid).await?;
+        let case_url: String = row.try_get("normalized_url")?;
+        let case_base = case_url
+            .split("#no=")
+            .next()
+            .unwrap_or("")
+            .split("#key=")
+            .next()
+            .unwrap_or("");
+        if case_base != norm {
+            return Err(ApiError::invalid("事案のURLと削除依頼のURLが一致しません"));
+        }
+    }
     let mut tx = state.db.write.begin().await?;
     if let Some(h) = sqlx::query("SELECT id, unit, contact, created_at FROM holds WHERE normalized_url = $1 AND released_at IS NULL")
         .bind(&norm)

@@ -214,6 +214,14 @@ pub fn submission(
     })
 }
 
+/// Without a PostgreSQL server the PostgreSQL run is skipped locally, but in CI (`CI` set) it fails.
+pub fn skip_postgres() {
+    if std::env::var_os("CI").is_some() {
+        panic!("CI is set but PATROL_TEST_POSTGRES is not: the PostgreSQL run must not be skipped");
+    }
+    eprintln!("PATROL_TEST_POSTGRES not set: PostgreSQL run skipped");
+}
+
 /// Runs one scenario on SQLite and (if configured) PostgreSQL.
 #[macro_export]
 macro_rules! both {
@@ -230,7 +238,7 @@ macro_rules! both {
             async fn postgres() {
                 match $crate::common::TestApp::new($crate::common::Kind::Postgres).await {
                     Some(app) => super::$name(&app).await,
-                    None => eprintln!("PATROL_TEST_POSTGRES not set: PostgreSQL run skipped"),
+                    None => $crate::common::skip_postgres(),
                 }
             }
         }
