@@ -5,7 +5,7 @@
 
 use crate::category::Category;
 
-use super::common::{page, tr, Ctx};
+use super::common::{page, Ctx};
 use super::html::{blank, blank_block, esc, filled_block, opt, Document};
 use super::view::{kakko, quoted};
 
@@ -40,6 +40,16 @@ fn emergency(ctx: &Ctx) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A row whose heading is Japanese with its English gloss on a second, smaller line.
+fn tr(label: &str, value: &str) -> String {
+    let (ja, en) = label.split_once(" / ").unwrap_or((label, ""));
+    format!(
+        "<tr><th>{}<br><span class=\"note\">{}</span></th><td>{value}</td></tr>",
+        esc(ja),
+        esc(en)
+    )
 }
 
 pub fn render(ctx: &Ctx) -> Document {
