@@ -12,8 +12,11 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 echo "== patrol-evidence: unit, chain and golden tests"
+# Under scripts/test.sh (PATROL_TEST_SH=1) these ran in the workspace's release run.
+if [[ -z "${PATROL_TEST_SH:-}" ]]; then
 cargo test -q -p patrol-evidence 2>&1 | grep -E '^(test result|running|error|failures|---- )' || true
 cargo test -q -p patrol-evidence >/dev/null 2>&1 || { cargo test -p patrol-evidence; exit 1; }
+fi
 
 echo "== golden hashes recomputed independently (Python json + hashlib)"
 python3 - <<'PY'
@@ -37,10 +40,12 @@ print(f"{n} golden cases recomputed by Python: identical bytes and SHA-256")
 PY
 
 echo "== native patrol binary and the wasm module"
-cargo build -q --release -p patrol --bin patrol
-cargo build -q --release -p patrol-server
-export PATROL_BIN="$TARGET/release/patrol" PATROL_SERVER_BIN="$TARGET/release/patrol-server"
-scripts/build-wasm.sh
+if [[ -z "${PATROL_TEST_SH:-}" ]]; then
+    cargo build -q --release -p patrol --bin patrol
+    cargo build -q --release -p patrol-server
+    scripts/build-wasm.sh
+fi
+export PATROL_BIN="${PATROL_BIN:-$TARGET/release/patrol}" PATROL_SERVER_BIN="${PATROL_SERVER:-$TARGET/release/patrol-server}"
 echo "patrol verify on the golden sample archive folder:"
 "$PATROL_BIN" verify tests/evidence/chain/intact_folder/case
 

@@ -8,8 +8,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-echo "== build (scripts/build-extension.sh)"
-scripts/build-extension.sh
+if [[ -z "${PATROL_TEST_SH:-}" ]]; then
+    echo "== build (scripts/build-extension.sh)"
+    scripts/build-extension.sh
+fi
 # The browser tests compare the page with the same analyzer run in Node (build/wasm/nodejs).
 if [ -z "${PATROL_WASM_NODE_DIR:-}" ] && [ ! -f build/wasm/nodejs/patrol_wasm.js ]; then
     scripts/build-wasm.sh

@@ -13,6 +13,9 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 started=$SECONDS
 step() { echo; echo "== [forms $((SECONDS - started))s] $*"; }
 
+# Under scripts/test.sh (PATROL_TEST_SH=1) the Rust tests ran in the workspace's release run and the wasm
+# module is in build/wasm/nodejs.
+if [[ -z "${PATROL_TEST_SH:-}" ]]; then
 step "cargo test --release -p patrol --lib forms (units: dates, escaping, data, quoting)"
 cargo test --release -p patrol --lib forms
 
@@ -24,9 +27,13 @@ cargo build -p patrol-wasm --target wasm32-unknown-unknown --release
 wasm-bindgen --target nodejs --out-dir "$TARGET/forms-wasm/nodejs" "$TARGET/wasm32-unknown-unknown/release/patrol_wasm.wasm"
 # wasm-bindgen's nodejs output is CommonJS; the root package.json says "type": "module".
 echo '{"type": "commonjs"}' >"$TARGET/forms-wasm/nodejs/package.json"
+wasm_dir="$TARGET/forms-wasm/nodejs"
+else
+wasm_dir="$ROOT/build/wasm/nodejs"
+fi
 
 step "node --test tests/forms/wasm.test.mjs (wasm renderForm == patrol prefill)"
-PATROL_BIN="$TARGET/release/patrol" PATROL_WASM="$TARGET/forms-wasm/nodejs" \
+PATROL_BIN="${PATROL_BIN:-$TARGET/release/patrol}" PATROL_WASM="$wasm_dir" \
     node --test --test-reporter=spec tests/forms/wasm.test.mjs
 
 step "node --test tests/browser/forms-pdf.test.mjs (A4 PDF in Chromium, pdftotext, page counts)"

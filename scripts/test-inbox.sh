@@ -10,9 +10,11 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 
-echo "== cargo build -p patrol-server --release"
-cargo build -p patrol-server --release
-export PATROL_SERVER="$TARGET/release/patrol-server"
+if [[ -z "${PATROL_SERVER:-}" ]]; then
+    echo "== cargo build -p patrol-server --release"
+    cargo build -p patrol-server --release
+    export PATROL_SERVER="$TARGET/release/patrol-server"
+fi
 
 [[ -x /usr/bin/chromium || -n "${CHROMIUM:-}" ]] || { echo "chromium missing: run scripts/setup-browser.sh" >&2; exit 1; }
 [[ -d node_modules/playwright-core ]] || { echo "node_modules missing: run scripts/setup-js.sh" >&2; exit 1; }

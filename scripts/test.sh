@@ -63,10 +63,10 @@ node --test --test-reporter=spec crates/patrol-wasm/tests/analyzer.test.mjs
 step "cargo test --workspace --release (the endpoint's suite on SQLite and PostgreSQL)"
 cargo test --workspace --release --no-fail-fast
 
-step "evaluation (cargo test --release --test evaluation -- --nocapture)"
-cargo test --release --test evaluation -- --nocapture
+step "evaluation (patrol eval: the figures behind tests/evaluation.rs, which ran above)"
+"$PATROL_BIN" eval
 
-for area in sites evidence forms extension inbox sync; do
+for area in sites evidence forms extension inbox sync extfix; do
     step "scripts/test-$area.sh"
     "scripts/test-$area.sh"
 done
