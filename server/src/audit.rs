@@ -154,6 +154,25 @@ pub async fn layer(State(state): State<Shared>, req: Request, next: Next) -> Res
                 .and_then(|v| v.to_str().ok())
                 .map(|s| format!("fwd:{s}"))
         });
+    // A state change is logged before it can happen: if the outcome entry afterwards cannot be written, this
+    // one still records who tried what from where (the log is append-only, so it is a second row, not an update).
+    if !matches!(method.as_str(), "GET" | "HEAD") {
+        let started = Record {
+            at: crate::time::now(),
+            user: None,
+            method: method.clone(),
+            path: path.clone(),
+            action: "request".into(),
+            object: None,
+            remote: remote.clone(),
+            status: 0,
+            outcome: "started".into(),
+            detail: None,
+        };
+        if let Err(e) = state.audit.log(started).await {
+            return ApiError::Internal(format!("audit log unavailable: {e}")).into_response();
+        }
+    }
     let mut resp = next.run(req).await;
     // API answers carry case data: never cached, never sniffed.
     let h = resp.headers_mut();

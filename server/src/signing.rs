@@ -48,6 +48,17 @@ impl Signer {
         base64::engine::general_purpose::STANDARD.encode(self.key.verifying_key().as_bytes())
     }
 
+    /// Signs a bundle with `patrol_sites::bundle::sign`, which refuses profiles that do not compile, so a broken
+    /// profile never reaches the extensions.
+    pub fn sign_bundle(
+        &self,
+        version: &str,
+        profiles: &[serde_json::Value],
+    ) -> Result<patrol_sites::bundle::Bundle, String> {
+        patrol_sites::bundle::sign(version, profiles, &self.key_id, &self.key.to_bytes())
+            .map_err(|e| e.to_string())
+    }
+
     /// `{key_id, payload, signature}` over the payload bytes.
     pub fn sign(&self, payload: &[u8]) -> (String, String) {
         let b64 = base64::engine::general_purpose::STANDARD;

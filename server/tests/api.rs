@@ -1070,12 +1070,17 @@ async fn providers_changes_are_logged(app: &TestApp) {
 }
 both!(providers_changes_are_logged);
 
+fn repo_profile(id: &str) -> Value {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../profiles/{id}.json"));
+    serde_json::from_str(&std::fs::read_to_string(p).expect("profile")).expect("json")
+}
+
 async fn site_profiles_are_signed_and_only_newer_versions_publish(app: &TestApp) {
     use base64::Engine;
     use ed25519_dalek::{Signature, Verifier, VerifyingKey};
     let admin = app.user("管理者", "admin", "本部").await;
     let off = app.user("警察官", "officer", A).await;
-    let bundle = json!({"version": "2026.11.22.2", "profiles": [{"id": "x", "post": "article"}]});
+    let bundle = json!({"version": "2026.11.22.2", "profiles": [repo_profile("x")]});
     assert_eq!(
         app.send("GET", "/api/site-profiles/latest", None, None, &[])
             .await
@@ -1119,12 +1124,21 @@ async fn site_profiles_are_signed_and_only_newer_versions_publish(app: &TestApp)
         "2026.11.22.2"
     );
     assert_eq!(latest["key_id"], key["key_id"]);
-    let older = json!({"version": "2026.11.22.1", "profiles": [{"id": "x"}]});
+    let older = json!({"version": "2026.11.22.1", "profiles": [repo_profile("x")]});
     assert_eq!(
         app.post("/api/site-profiles", &admin, &older).await.error(),
         "not_newer"
     );
-    let newer = json!({"version": "2026.11.22.10", "profiles": [{"id": "x"}]});
+    let broken = json!({"version": "2026.11.22.9", "profiles": [{"id": "x", "post": "article"}]});
+    assert_eq!(
+        app.post("/api/site-profiles", &admin, &broken)
+            .await
+            .error(),
+        "invalid_profile",
+        "a profile that does not compile is never signed"
+    );
+    let newer =
+        json!({"version": "2026.11.22.10", "profiles": [repo_profile("x"), repo_profile("5ch")]});
     assert_eq!(
         app.post("/api/site-profiles", &admin, &newer).await.status,
         StatusCode::CREATED
@@ -1206,6 +1220,12 @@ async fn unknown_api_routes_are_json_404s_and_audited(app: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // A write leaves its "started" entry before the handler runs, then its outcome.
+    let last = app.last_audit(2).await;
+    assert_eq!(
+        (last[1].0.as_str(), last[0].0.as_str()),
+        ("started", "refused")
+    );
 }
 both!(unknown_api_routes_are_json_404s_and_audited);
 
@@ -1276,3 +1296,73 @@ mod limits {
         run(Kind::Postgres).await;
     }
 }
+
+fn real_analysis(name: &str) -> Value {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/fixtures/analysis/{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(p).expect("fixture")).expect("json")
+}
+
+async fn real_analyzer_output_drives_the_inbox_and_clear_warnings_need_no_approval(app: &TestApp) {
+    let off = app.user("警察官", "officer", A).await;
+    let sup = app.user("責任者", "supervisor", A).await;
+    for (i, name) in ["child_contact", "suicide_bridge", "group_suicide"]
+        .iter()
+        .enumerate()
+    {
+        let mut b = submission(
+            &format!("real-key-000{i}"),
+            "case",
+            &format!("https://x.com/r/status/90{i}"),
+            "本文",
+            &[],
+            "none",
+        );
+        b["analysis"] = real_analysis(name);
+        let r = app.post("/api/submissions", &off, &b).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{name}: {}", r.text());
+    }
+    let list = app.get("/api/cases", &sup).await.json();
+    let items = list["items"].as_array().expect("items");
+    let order: Vec<&str> = items
+        .iter()
+        .map(|c| c["url"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        order[2], "https://x.com/r/status/900",
+        "the child case comes after both suicide cases"
+    );
+    let bridge = items
+        .iter()
+        .find(|c| c["url"] == "https://x.com/r/status/901")
+        .expect("bridge");
+    assert_eq!(bridge["urgency"], "high");
+    assert_eq!(
+        bridge["checklist"],
+        json!({"timing": true, "specific": true, "explicit": true, "no_doubt": true, "inquiry": true})
+    );
+    // A clear-cut case (child established, category flagged with high confidence): the warning needs no approval.
+    let child = items
+        .iter()
+        .find(|c| c["url"] == "https://x.com/r/status/900")
+        .expect("child");
+    let r = app
+        .post(
+            &format!("/api/cases/{}/warnings", child["id"]),
+            &off,
+            &json!({"category": "child_sexual_contact"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["doubtful"], false);
+    // Warning for a category the analysis did not flag: doubtful, so approval first.
+    let r = app
+        .post(
+            &format!("/api/cases/{}/warnings", child["id"]),
+            &off,
+            &json!({"category": "child_csam_offer"}),
+        )
+        .await;
+    assert_eq!(r.error(), "approval_required");
+}
+both!(real_analyzer_output_drives_the_inbox_and_clear_warnings_need_no_approval);

@@ -48,20 +48,19 @@ pub async fn publish(
         .get("profiles")
         .and_then(Value::as_array)
         .ok_or_else(|| ApiError::invalid("profiles がありません"))?;
-    if profiles.is_empty()
-        || profiles.iter().any(|p| {
-            p.get("id")
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty)
-        })
-    {
-        return Err(ApiError::invalid(
-            "profiles は id を持つプロファイルの配列です",
-        ));
+    if profiles.is_empty() {
+        return Err(ApiError::invalid("profiles が空です"));
     }
     let version = version.to_string();
-    let payload = serde_json::to_vec(&bundle).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (payload_b64, signature) = state.signer.sign(&payload);
+    let signed = state
+        .signer
+        .sign_bundle(&version, profiles)
+        .map_err(|e| ApiError::Invalid {
+            code: "invalid_profile",
+            message_ja: format!("プロファイルを検証できないため署名しませんでした: {e}"),
+            detail: None,
+        })?;
+    let (payload_b64, signature) = (signed.payload, signed.signature);
     let now = time::now();
     let mut tx = state.db.write.begin().await?;
     let versions = sqlx::query("SELECT version FROM site_profiles")
