@@ -7,8 +7,8 @@
 #   PORT=9000 PATROL_DB=/srv/patrol.db PATROL_UNIT='熊本県警察本部 少年課' scripts/run.sh
 #
 # On the first run (no database yet) it creates three accounts for the unit PATROL_UNIT (an
-# administrator, a supervisor and an officer), prints their API tokens once and keeps a copy
-# readable only by this user in var/first-run-tokens.txt. More accounts:
+# administrator, a supervisor and an officer) and prints their API tokens once (the database keeps
+# only their hashes). More accounts:
 #   target/release/patrol-server user add --database sqlite://var/patrol.db --name NAME --role ROLE --unit UNIT
 set -euo pipefail
 
@@ -31,24 +31,20 @@ step "the extension (analyzer → WebAssembly, profiles, dictionary → extensio
 scripts/build-extension.sh
 
 step "cargo build --release (patrol, patrol-server)"
-cargo build --release --bin patrol --bin patrol-server
+cargo build --release --workspace --bins
 server="$TARGET/release/patrol-server"
 
 mkdir -p "$(dirname "$DB")"
 if [[ ! -f "$DB" ]]; then
     step "first run: accounts for $UNIT"
-    tokens="$ROOT/var/first-run-tokens.txt"
-    mkdir -p "$(dirname "$tokens")"
-    umask 077
-    : >"$tokens"
+    # Shown once and stored nowhere but hashed in the database; lost tokens are replaced with `user add`.
     for pair in "admin:管理者" "supervisor:当直責任者" "officer:巡回担当"; do
         role="${pair%%:*}"
         name="${pair#*:}"
         token="$("$server" user add --database "sqlite://$DB" --name "$name" --role "$role" --unit "$UNIT")"
-        printf '%-10s %s\t%s\n' "$role" "$name" "$token" | tee -a "$tokens"
+        printf '%-10s %s\t%s\n' "$role" "$name" "$token"
     done
-    umask 022
-    echo "(these tokens are shown once; a copy is in $tokens, readable only by $(id -un))"
+    echo "(these API tokens are shown once: note them now; the database keeps only their hashes)"
 fi
 
 cat <<EOF
