@@ -162,12 +162,18 @@ test('X timeline: attributes equal the analyzer, badges only on flagged posts, J
   // The badge lives in a shadow root: the post's own text is untouched.
   assert.equal(await page.$eval('article', (a) => a.querySelector('[data-testid="tweetText"]').textContent), SUICIDE);
   // The toolbar badge counts the flagged posts of the tab.
+  // The worker sets it after the flags reach the page: wait for it (bounded), then compare.
   const sw = await browser.worker();
-  const tabBadge = await sw.evaluate(async () => {
-    const [tab] = await chrome.tabs.query({ url: 'https://x.com/home' });
-    return chrome.action.getBadgeText({ tabId: tab.id });
-  });
-  assert.equal(tabBadge, String(posts.filter((p) => p.categories).length));
+  const want = String(posts.filter((p) => p.categories).length);
+  let tabBadge = '';
+  for (let i = 0; i < 50 && tabBadge !== want; i++) {
+    tabBadge = await sw.evaluate(async () => {
+      const [tab] = await chrome.tabs.query({ url: 'https://x.com/home' });
+      return chrome.action.getBadgeText({ tabId: tab.id });
+    });
+    if (tabBadge !== want) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(tabBadge, want);
   assert.deepEqual(errors, []);
   await page.close();
 });
