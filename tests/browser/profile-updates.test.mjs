@@ -58,9 +58,8 @@ test.after(async () => {
 
 /** Publishes the packaged profiles under `version` as the admin; returns the signed bundle. */
 async function publish(version) {
-  // The server (routes/profiles.rs) asks every profile for an `id`, which the profile format names `site`:
-  // both are sent so that this test follows the format either way.
-  const profiles = PACKAGED.profiles.map((p) => ({ id: p.site, ...p }));
+  // The server validates each profile against the profile schema (patrol_sites) before signing it.
+  const profiles = PACKAGED.profiles;
   const r = await endpoint.api(admin, 'POST', '/api/site-profiles', { version, profiles });
   assert.equal(r.status, 201, JSON.stringify(r.json));
   return r.json;
