@@ -180,7 +180,7 @@ impl Grammar {
                 m.imperative = true;
             }
             // 逝こ？ / 死の。: the volitional stem without its う, as people type it.
-            if last.is("動詞") && last.conj_form.starts_with("未然ウ接続") {
+            if last.is_volitional_stem() {
                 m.volitional = true;
             }
         }
@@ -393,9 +393,7 @@ impl Grammar {
             m.past = true;
         }
         // 自殺しよかな: a helper verb's volitional stem without its う (colloquial).
-        if (aux && self.volitional.contains(b))
-            || (t.is("動詞") && t.conj_form.starts_with("未然ウ接続"))
-        {
+        if (aux && self.volitional.contains(b)) || t.is_volitional_stem() {
             m.volitional = true;
         }
         if aux && self.polite.contains(b) {

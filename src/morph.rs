@@ -67,6 +67,11 @@ impl Morpheme<'_> {
         }
     }
 
+    /// A verb's volitional stem (死の, 逝こ, しよ): with う it is 死のう; people often type it bare.
+    pub fn is_volitional_stem(&self) -> bool {
+        self.is("動詞") && self.conj_form.starts_with("未然ウ接続")
+    }
+
     /// NFKC turns ？！ into ASCII, which IPADIC tags as nouns: punctuation is judged by character.
     pub fn is_boundary(&self) -> bool {
         self.pos == "記号"
