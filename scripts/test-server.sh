@@ -29,4 +29,4 @@ pg=$(grep -Ec '::postgres \.\.\. ok|_postgres \.\.\. ok' "$log" || true)
 echo "test-server: $passed tests passed ($pg of them on PostgreSQL)"
 
 echo "test-server: benchmark (figures, not a timed test)"
-cargo bench -p patrol-server --bench submissions 2>/dev/null | grep 'patrol-server bench'
+scripts/bench-server.sh 2>/dev/null | grep 'patrol-server bench'
