@@ -217,6 +217,7 @@ type Buf = Vec<(char, usize, usize)>;
 pub fn normalize(original: &str, symbols: &SymbolTable) -> Normalized {
     let chars: Vec<char> = original.chars().collect();
     let buf = width_and_symbols(&chars, symbols);
+    let buf = fold_lookalikes(buf);
     let buf = unify_dashes(buf);
     let buf = collapse_repeats(buf);
     let buf = join_split_letters(buf);
@@ -262,6 +263,170 @@ fn width_and_symbols(chars: &[char], symbols: &SymbolTable) -> Buf {
         i = j;
     }
     out
+}
+
+/// The Latin letter a Cyrillic or Greek letter is drawn like (「ЈК」 in Cyrillic reads as JK to a
+/// person and to nobody's filter). Lower case: the analyzer compares ASCII in lower case.
+fn latin_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'А' | 'α' | 'Α' => 'a',
+        'В' | 'Β' => 'b',
+        'с' | 'С' | 'ϲ' | 'Ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'Е' | 'ε' | 'Ε' => 'e',
+        'Н' | 'Η' => 'h',
+        'і' | 'І' | 'ι' | 'Ι' => 'i',
+        'ј' | 'Ј' => 'j',
+        'к' | 'К' | 'κ' | 'Κ' => 'k',
+        'М' | 'Μ' => 'm',
+        'Ν' => 'n',
+        'о' | 'О' | 'ο' | 'Ο' => 'o',
+        'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+        'ѕ' | 'Ѕ' => 's',
+        'Т' | 'Τ' => 't',
+        'у' | 'У' | 'υ' | 'Υ' => 'y',
+        'х' | 'Х' | 'χ' | 'Χ' => 'x',
+        'ν' => 'v',
+        'ԝ' | 'Ԝ' => 'w',
+        'Ζ' => 'z',
+        _ => return None,
+    })
+}
+
+fn is_cyrillic_or_greek(c: char) -> bool {
+    matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}')
+}
+
+/// The katakana a kanji is drawn like (「工ンコー」「口リ」「パパ力ツ」「ス一パー」).
+fn katakana_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        '工' => 'エ',
+        '口' => 'ロ',
+        '力' => 'カ',
+        '夕' => 'タ',
+        '二' => 'ニ',
+        '卜' => 'ト',
+        '八' => 'ハ',
+        '匕' => 'ヒ',
+        '才' => 'オ',
+        '一' => 'ー',
+        _ => return None,
+    })
+}
+
+/// Katakana that makes a neighbouring lookalike kanji read as katakana. ヶ/ヵ (二ヶ月) and ノ (一ノ瀬)
+/// sit beside real kanji in ordinary writing, so they do not count.
+fn is_katakana_letter(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー') && !matches!(c, 'ヶ' | 'ヵ' | 'ノ')
+}
+
+/// Ordinary words in which a lookalike kanji stands beside katakana.
+const KANJI_KATAKANA_WORDS: [&str; 1] = ["口コミ"];
+
+/// Homoglyphs: Cyrillic/Greek letters drawn like Latin ones, and kanji drawn like katakana, are read
+/// as what they look like. Only where the context shows the disguise, so that Russian words and
+/// ordinary kanji compounds (パン工場, メロン二個, 人口, 一つ) are left alone; spans are unchanged.
+fn fold_lookalikes(mut buf: Buf) -> Buf {
+    fold_latin_lookalikes(&mut buf);
+    fold_katakana_lookalikes(&mut buf);
+    buf
+}
+
+/// In a run of letters, Cyrillic/Greek letters become Latin when every one of them has a Latin
+/// lookalike: 「ЈК」「JК」 are disguised JK, 「привет」 (п, и, в, т) is Russian and stays.
+fn fold_latin_lookalikes(buf: &mut Buf) {
+    let n = buf.len();
+    let mut i = 0;
+    while i < n {
+        let c = buf[i].0;
+        if !(c.is_ascii_alphabetic() || is_cyrillic_or_greek(c)) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut foreign = 0;
+        let mut all_lookalike = true;
+        while j < n && (buf[j].0.is_ascii_alphabetic() || is_cyrillic_or_greek(buf[j].0)) {
+            if is_cyrillic_or_greek(buf[j].0) {
+                foreign += 1;
+                all_lookalike &= latin_lookalike(buf[j].0).is_some();
+            }
+            j += 1;
+        }
+        if foreign > 0 && all_lookalike {
+            for item in &mut buf[i..j] {
+                if let Some(l) = latin_lookalike(item.0) {
+                    item.0 = l;
+                }
+            }
+        }
+        i = j;
+    }
+}
+
+/// A run of lookalike kanji becomes katakana when it touches katakana on one side and no real kanji
+/// on the other (パン工場 keeps its 工; 口リ, パパ力ツ, ス夕バ do not keep theirs), or when it is two or
+/// more long, follows no kanji and holds no numeral (工口画像, but 二口, 八才 stay). 一 is the numeral unless katakana comes before it (一口,
+/// 一ヶ月 stay; ス一パー becomes スーパー), and a lone 一 needs katakana or the end of a word after it too
+/// (ゲーム一つ stays).
+fn fold_katakana_lookalikes(buf: &mut Buf) {
+    let n = buf.len();
+    let real_kanji = |c: char| is_kanji(c) && katakana_lookalike(c).is_none();
+    let mut i = 0;
+    while i < n {
+        if katakana_lookalike(buf[i].0).is_none() {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < n && katakana_lookalike(buf[j].0).is_some() {
+            j += 1;
+        }
+        let kata_before = i > 0 && is_katakana_letter(buf[i - 1].0);
+        let mut start = i;
+        if !kata_before {
+            while start < j && buf[start].0 == '一' {
+                start += 1;
+            }
+        }
+        let prev = start.checked_sub(1).map(|k| buf[k].0);
+        let next = buf.get(j).map(|x| x.0);
+        let kata_after = next.is_some_and(is_katakana_letter);
+        let kanji_before = prev.is_some_and(|c| real_kanji(c) || c == '一');
+        let kanji_after = next.is_some_and(real_kanji);
+        let only_bars = buf[start..j].iter().all(|x| x.0 == '一');
+        let word_ends = next.is_none_or(|c| !is_word_char(c));
+        let fold = if start == j {
+            false
+        } else if only_bars {
+            kata_before && (kata_after || word_ends)
+        } else {
+            (kata_before && !kanji_after)
+                || (kata_after && !kanji_before)
+                || (j - start >= 2
+                    && !kanji_before
+                    && !kata_before
+                    && !buf[start..j]
+                        .iter()
+                        .any(|x| matches!(x.0, '一' | '二' | '八' | '才')))
+        };
+        if fold && !is_ordinary_word(buf, start) {
+            for item in &mut buf[start..j] {
+                if let Some(k) = katakana_lookalike(item.0) {
+                    item.0 = k;
+                }
+            }
+        }
+        i = j;
+    }
+}
+
+fn is_ordinary_word(buf: &Buf, at: usize) -> bool {
+    KANJI_KATAKANA_WORDS.iter().any(|w| {
+        w.chars()
+            .enumerate()
+            .all(|(k, c)| buf.get(at + k).is_some_and(|x| x.0 == c))
+    })
 }
 
 /// Characters NFKC leaves as they are (checked by a test against the real NFKC).
@@ -474,6 +639,98 @@ mod tests {
     #[test]
     fn invisible_characters_are_dropped() {
         assert_eq!(norm("死\u{200B}に\u{202E}たい"), "死にたい");
+    }
+
+    #[test]
+    fn zero_width_bidi_and_variation_selectors_inside_keywords_are_dropped() {
+        for hidden in [
+            "\u{200B}",
+            "\u{200C}",
+            "\u{200D}",
+            "\u{2060}",
+            "\u{FEFF}",
+            "\u{202E}",
+            "\u{2066}",
+            "\u{2067}",
+            "\u{2068}",
+            "\u{2069}",
+            "\u{FE0F}",
+            "\u{E0101}",
+        ] {
+            assert_eq!(norm(&format!("死{hidden}にたい")), "死にたい", "{hidden:?}");
+            assert_eq!(
+                norm(&format!("し{hidden}に{hidden}たい")),
+                "しにたい",
+                "{hidden:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn cyrillic_and_greek_lookalikes_read_as_latin() {
+        assert_eq!(norm("ЈК2です"), "jk2です"); // both Cyrillic
+        assert_eq!(norm("JК2"), "jk2"); // Latin J, Cyrillic К
+        assert_eq!(norm("ＪΚ"), "jk"); // full-width J, Greek Kappa
+        assert_eq!(norm("Ј Κ"), "jk");
+        // A Russian word has letters with no Latin lookalike: it stays as written.
+        assert_eq!(norm("привет"), "привет");
+        assert_eq!(norm("Москва"), "Москва");
+    }
+
+    #[test]
+    fn kanji_lookalikes_inside_katakana_words_read_as_katakana() {
+        assert_eq!(norm("工ンコー"), "エンコー");
+        assert_eq!(norm("パパ力ツ"), "パパカツ");
+        assert_eq!(norm("口リ"), "ロリ");
+        assert_eq!(norm("ス夕バ"), "スタバ");
+        assert_eq!(norm("ス一パー"), "スーパー");
+        assert_eq!(norm("工口画像"), "エロ画像");
+        assert_eq!(norm("卜ー横"), "トー横");
+        assert_eq!(norm("オ八コ"), "オハコ");
+    }
+
+    #[test]
+    fn lookalike_folding_leaves_ordinary_kanji_alone() {
+        for plain in [
+            "パン工場",
+            "メロン二個",
+            "人口",
+            "一口サイズ",
+            "一ヶ月",
+            "二ヶ所",
+            "一ノ瀬",
+            "口コミ",
+            "ゲーム一つ",
+            "ライブ一回",
+            "二口食べた",
+            "八才の子",
+            "工学部",
+            "力を入れる",
+            "夕方",
+            "二人で",
+            "一人",
+            "才能",
+            "入口",
+            "カード二枚",
+            "メンバー一人",
+        ] {
+            assert_eq!(norm(plain), plain, "{plain}");
+        }
+    }
+
+    #[test]
+    fn homoglyph_offsets_point_at_the_original_characters() {
+        let table = SymbolTable::default();
+        let original = "今夜、\u{200B}工\u{202E}ンコー募集 ЈК";
+        let n = normalize(original, &table);
+        let chars: Vec<char> = original.chars().collect();
+        let slice = |(s, e): (usize, usize)| chars[s..e].iter().collect::<String>();
+        for (word, shown) in [("エンコー", "工\u{202E}ンコー"), ("jk", "ЈК")] {
+            let pos = n.text().find(word).expect(word);
+            let start = n.char_at_byte(pos);
+            let len = word.chars().count();
+            assert_eq!(slice(n.source_span(start, start + len)), shown, "{word}");
+        }
     }
 
     #[test]
