@@ -35,6 +35,17 @@ pub async fn guard(
         .unwrap_or_default();
     let method = req.method().clone();
     let Some(action) = action_for(&method, &path) else {
+        // A known path asked with another method (TRACE, PATCH, …): 405, not an internal error.
+        let allow = crate::routes::methods_for(&path);
+        if !allow.is_empty() {
+            let mut resp = crate::reject::method_not_allowed(&allow);
+            resp.extensions_mut().insert(AuditInfo {
+                caller: None,
+                action: "unrouted".into(),
+                object: None,
+            });
+            return resp;
+        }
         // A route that was added without an entry in the route table is refused, not served unguarded.
         let mut resp = ApiError::Internal(format!("route {method} {path} has no policy entry"))
             .into_response();

@@ -9,6 +9,7 @@ pub mod error;
 pub mod guard;
 pub mod policy;
 pub mod ratelimit;
+pub mod reject;
 pub mod retention;
 pub mod routes;
 pub mod signing;

@@ -12,9 +12,14 @@ pub fn fmt(t: DateTime<Utc>) -> String {
     t.format(FORMAT).to_string()
 }
 
+/// Total for any `days` a client can send (`?days=9223372036854775806` panicked in chrono, found by
+/// schemathesis): clamped to a thousand years, which keeps the stored four-digit-year text order.
 pub fn days_ago(days: i64) -> String {
-    fmt(Utc::now() - Duration::days(days))
+    fmt(Utc::now() - Duration::days(days.clamp(0, MAX_DAYS)))
 }
+
+/// A thousand years.
+pub const MAX_DAYS: i64 = 365_000;
 
 /// Accepts any RFC 3339 time from a client and stores it in the one format.
 pub fn normalize(s: &str) -> Result<String, String> {
@@ -62,4 +67,17 @@ pub fn current_jst_month() -> String {
     (Utc::now() + Duration::hours(9))
         .format("%Y-%m")
         .to_string()
+}
+
+#[cfg(test)]
+mod days_ago_tests {
+    use super::*;
+
+    #[test]
+    fn days_ago_never_panics_on_extreme_counts() {
+        for d in [i64::MIN, -1, 0, 1, i64::MAX - 1, i64::MAX] {
+            let t = days_ago(d);
+            assert_eq!(t.len(), "2026-01-01T00:00:00.000Z".len(), "{d}: {t}");
+        }
+    }
 }

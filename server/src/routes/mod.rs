@@ -91,6 +91,15 @@ pub fn action_for(method: &Method, path: &str) -> Option<Action> {
         .map(|r| r.2)
 }
 
+/// The methods the route table has for a path (for 405's `Allow`).
+pub fn methods_for(path: &str) -> Vec<&'static str> {
+    ROUTES
+        .iter()
+        .filter(|(_, rp, _)| *rp == path)
+        .map(|r| r.0)
+        .collect()
+}
+
 pub fn router(state: Shared) -> Router {
     let api = Router::new()
         .route("/api/openapi.json", get(openapi))
@@ -158,6 +167,7 @@ pub fn router(state: Shared) -> Router {
         .route("/api/{*rest}", any(no_route))
         .layer(middleware::from_fn_with_state(state.clone(), audit::layer))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(middleware::from_fn(crate::reject::json_errors))
         .with_state(state.clone());
     match &state.config.www {
         Some(dir) => api.fallback_service(
