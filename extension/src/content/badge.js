@@ -59,6 +59,22 @@ export function badgeLabels(analysis) {
 }
 
 /**
+ * Declarations on the host's own style attribute, all `!important`: the shadow root keeps the page's
+ * CSS off the badge's inside, but the host element itself is in the page, and a page that styles
+ * `[data-patrol-badge] { display: none !important }`, `all: unset` or `pointer-events: none` would win
+ * over `:host`. An inline important declaration beats every style sheet of the page (hostile gallery,
+ * css_hides_badge_x). No z-index: a badge above the site's own sticky bars would cover them while scrolling; a page that
+ * overlays the post hides it, and a page script can remove it — the side panel lists the post regardless.
+ */
+const HOST_STYLE = /** @type {[string, string][]} */ ([
+  ['display', 'block'], ['visibility', 'visible'], ['opacity', '1'], ['pointer-events', 'auto'],
+  ['position', 'static'], ['transform', 'none'],
+  ['filter', 'none'], ['clip-path', 'none'], ['mask', 'none'], ['width', 'auto'], ['height', 'auto'],
+  ['max-width', 'none'], ['max-height', 'none'], ['min-width', '0'], ['min-height', '0'], ['overflow', 'visible'],
+  ['content-visibility', 'visible'], ['font-size', '12px'], ['margin', '2px 0'], ['float', 'none'],
+]);
+
+/**
  * Puts (or updates) the badge on `element`.
  * @param {Element} element the post element of the site profile
  * @param {Analysis} analysis
@@ -69,6 +85,7 @@ export function mountBadge(element, analysis, onOpen) {
   if (!host) {
     host = document.createElement('span');
     host.setAttribute(BADGE_ATTR, '');
+    for (const [name, value] of HOST_STYLE) host.style.setProperty(name, value, 'important');
     host.attachShadow({ mode: 'open' });
     // The site (e.g. X) opens a post on any click inside it: keep our clicks to ourselves.
     for (const type of ['click', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown']) {

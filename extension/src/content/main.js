@@ -47,20 +47,30 @@ const byHandle = new Map();
 /** @type {Map<string, ExtractedPost>} */
 const posts = new Map();
 
-/** Forgets the oldest posts past MAX_REMEMBERED (Maps iterate in insertion order). */
+/** Size of `posts` at which forgetOldest next looks (it cannot forget posts still on the page). */
+let nextForget = MAX_REMEMBERED;
+
+/**
+ * Forgets the oldest posts past MAX_REMEMBERED (Maps iterate in insertion order), but only those no
+ * longer on the page and not awaiting their analysis: a page that really holds 100,000 posts keeps
+ * them all (forgetting one still waiting for its result left it unmarked for good — hostile gallery).
+ * Runs once per flush; when nothing can go it waits for another quarter of the bound before looking again.
+ */
 function forgetOldest() {
-  while (posts.size > MAX_REMEMBERED) {
-    const oldest = /** @type {string} */ (posts.keys().next().value);
-    const post = posts.get(oldest);
-    posts.delete(oldest);
-    cache.delete(oldest);
-    byKey.delete(oldest);
+  if (posts.size <= nextForget) return;
+  for (const [key, post] of posts) {
+    if (posts.size <= MAX_REMEMBERED) break;
+    if (cache.get(key)?.pending || liveElements(key).length > 0) continue;
+    posts.delete(key);
+    cache.delete(key);
+    byKey.delete(key);
     const h = post?.author_handle?.toLowerCase();
     if (h) {
-      byHandle.get(h)?.delete(oldest);
+      byHandle.get(h)?.delete(key);
       if (byHandle.get(h)?.size === 0) byHandle.delete(h);
     }
   }
+  nextForget = Math.max(MAX_REMEMBERED, posts.size + MAX_REMEMBERED / 4);
 }
 
 /** @param {Element} element @param {ExtractedPost} post */
@@ -77,7 +87,6 @@ function remember(element, post) {
     if (!keys) byHandle.set(h, (keys = new Set()));
     keys.add(post.key);
   }
-  forgetOldest();
 }
 
 /** The connected elements of a post key. @param {string} key */
@@ -134,6 +143,9 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden && scheduled) arm();
 });
 
+/** @param {Node} n */
+const isBadge = (n) => n.nodeType === Node.ELEMENT_NODE && /** @type {Element} */ (n).hasAttribute(BADGE_ATTR);
+
 /** @param {MutationRecord[]} records */
 function onMutations(records) {
   for (const r of records) {
@@ -142,6 +154,9 @@ function onMutations(records) {
       queue.add(n.nodeType === Node.ELEMENT_NODE ? n : r.target);
     }
     if (r.type === 'characterData' && r.target.parentNode) queue.add(r.target.parentNode);
+    // Text taken out of a post (an edit that deletes a sentence) must be read again too; removals
+    // elsewhere (X recycling whole posts) need nothing.
+    if (r.removedNodes.length > 0 && ![...r.removedNodes].every(isBadge) && enclosingPost(r.target)) queue.add(r.target);
   }
   if (queue.size > 0 || location.href !== href) schedule();
 }
@@ -210,6 +225,13 @@ function flushNow() {
       const known = post.author_handle ? profiles.get(post.author_handle.toLowerCase()) : undefined;
       if (!post.profile && known) post.profile = known;
       remember(element, post);
+      if (!post.text.trim()) {
+        // Nothing to read (a photo-only post, or broken markup that left the words outside the post's
+        // text element): the analyzer refuses empty text, and the post is still analysed — nothing applies.
+        if (element.getAttribute(CATEGORIES_ATTR) !== '') element.setAttribute(CATEGORIES_ATTR, '');
+        removeBadge(element);
+        continue;
+      }
       const cached = cache.get(post.key);
       if (cached && cached.text === post.text && cached.profile === (post.profile ?? '')) {
         if (cached.analysis) apply(element, post, cached.analysis);
@@ -219,6 +241,7 @@ function flushNow() {
       toAnalyse.push(post);
     }
   }
+  forgetOldest();
   analyse(toAnalyse);
   reportStatus();
 }
