@@ -48,6 +48,8 @@ pub enum ModSpec {
     Conditional,
     /// Said by the poster (not quoted, cited or denied), whatever the form: requests included.
     Said,
+    /// Asked (…違法なんですか？ / 何の罪になる？): a question about the words, not a use of them.
+    Question,
 }
 
 impl ModSpec {
@@ -64,6 +66,7 @@ impl ModSpec {
             "past" => ModSpec::Past,
             "conditional" => ModSpec::Conditional,
             "said" => ModSpec::Said,
+            "question" => ModSpec::Question,
             _ => return None,
         })
     }
@@ -123,6 +126,7 @@ impl Modality {
             ModSpec::Past => self.past && !self.negated,
             ModSpec::Conditional => self.conditional && !self.negated,
             ModSpec::Said => !self.hearsay && !self.negated,
+            ModSpec::Question => self.question,
         }
     }
 }
@@ -183,6 +187,17 @@ impl Grammar {
             if last.is_volitional_stem() {
                 m.volitional = true;
             }
+            // 死にな(よ) is a soft command (the stem + な); 死ぬな(よ) forbids (the plain form + な).
+            let na = toks
+                .get(end)
+                .is_some_and(|n| n.surface == "な" && n.is("助詞") && n.pos1.contains("終助詞"));
+            if na && last.is("動詞") {
+                if last.conj_form.starts_with("連用") {
+                    m.imperative = true;
+                } else if last.conj_form.starts_with("基本") {
+                    m.negated = true;
+                }
+            }
         }
         let noun_hit = end
             .checked_sub(1)
@@ -193,6 +208,7 @@ impl Grammar {
         let mut quoted = false;
         let mut citing = false;
         let mut predicted = false;
+        let mut suggestion = false;
         while i < toks.len() && i < end + LOOKAHEAD {
             let t = &toks[i];
             if t.is_boundary() {
@@ -229,10 +245,10 @@ impl Grammar {
             }
             if i > end
                 && t.is("動詞")
-                && t.conj_form.starts_with("命令")
+                && (t.conj_form.starts_with("命令") || suggests(toks, i))
                 && matches!(toks[i - 1].surface.as_str(), "て" | "で")
             {
-                // 自殺して詫びろ
+                // 自殺して詫びろ / 首吊って死ねばいい
                 m.imperative = true;
                 break;
             }
@@ -254,7 +270,8 @@ impl Grammar {
                     {
                         predicted = true;
                     }
-                    if self.decision.contains(t.base()) {
+                    let deciding = self.decision.contains(t.base());
+                    if deciding {
                         // 死ぬって決めてる: the poster's decision.
                         m.decision = true;
                     }
@@ -266,7 +283,8 @@ impl Grammar {
                         {
                             break;
                         }
-                        if self.past.contains(f.base()) && f.is("助動詞") {
+                        // 死ぬって決めた: decided (a past act) to die (still ahead).
+                        if self.past.contains(f.base()) && f.is("助動詞") && !deciding {
                             m.past = true;
                         }
                         if self.negation.contains(f.base()) {
@@ -328,8 +346,16 @@ impl Grammar {
                 // 死にたいとか甘え / 一緒に死のうなんて: cited, unless a verb of thinking follows.
                 citing = matches!(t.base(), "とか" | "なんて" | "など");
             }
+            // 死ねばいい / 飛び降りたらいい: advice to someone else, a command in softer words.
+            if (t.base() == "ば" || t.conj_form.starts_with("仮定")) && suggests_after(toks, i) {
+                suggestion = true;
+            }
             self.mark(&mut m, t);
             i += 1;
+        }
+        if suggestion {
+            m.imperative = true;
+            m.conditional = false;
         }
         if citing {
             m.hearsay = true;
@@ -418,4 +444,22 @@ impl Grammar {
             m.question = true;
         }
     }
+}
+
+/// Whether the words after `toks[i]` make a suggestion: いい・良い・よい, and not a wish (…のに).
+fn suggests_after(toks: &[Morpheme], i: usize) -> bool {
+    let good = |t: &Morpheme| matches!(t.base(), "いい" | "良い" | "よい" | "ええ");
+    toks.get(i + 1).is_some_and(good)
+        && !toks
+            .iter()
+            .skip(i + 2)
+            .take(3)
+            .any(|t| t.surface == "のに" || t.surface == "なあ")
+}
+
+/// 死ねばいい: a verb in its conditional form, then ば, then a suggestion.
+fn suggests(toks: &[Morpheme], i: usize) -> bool {
+    toks[i].conj_form.starts_with("仮定")
+        && toks.get(i + 1).is_some_and(|n| n.base() == "ば")
+        && suggests_after(toks, i + 1)
 }

@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod baseline;
+pub mod board_header;
 pub mod category;
 pub mod cli;
 pub mod dictionary;

@@ -226,6 +226,8 @@ pub fn scan<'d>(
         }
     }
     apply_masks(rules, &mut hits);
+    let headers = crate::board_header::header_ranges(norm.text());
+    hits.retain(|h| !headers.iter().any(|&(s, e)| h.start >= s && h.start < e));
     Scan {
         source,
         norm,

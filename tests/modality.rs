@@ -95,6 +95,52 @@ fn modality_of_the_poster_s_own_words() {
         ("#死にたい 繋がりたい", "die_verb", ModSpec::Desire, false),
         // Dialect endings close the sentence like a particle.
         ("今夜死ぬさー", "die_verb", ModSpec::Plain, true),
+        // A decision made (決めた) about a death still ahead is intent, not a past act.
+        ("今夜死ぬって決めたから", "die_verb", ModSpec::Intent, true),
+        ("死ぬって決めた", "die_verb", ModSpec::Past, false),
+        // …ばいい advises someone else: a command in softer words, not a condition.
+        (
+            "お前なんか首吊って死ねばいい",
+            "suicide_specific_verb",
+            ModSpec::Imperative,
+            true,
+        ),
+        (
+            "早く飛び降りればいい",
+            "die_verb",
+            ModSpec::Imperative,
+            true,
+        ),
+        (
+            "早く飛び降りればいい",
+            "die_verb",
+            ModSpec::Conditional,
+            false,
+        ),
+        // …ばいいのに is a wish, not advice.
+        (
+            "飛び降りればいいのに",
+            "die_verb",
+            ModSpec::Imperative,
+            false,
+        ),
+        // The stem + な commands (死になよ); the plain form + な forbids (死ぬなよ).
+        ("今から死になよ", "die_verb", ModSpec::Imperative, true),
+        ("死ぬなよ", "die_verb", ModSpec::Imperative, false),
+        ("死ぬなよ", "die_verb", ModSpec::Negated, true),
+        // A question about the law is asked, not done.
+        (
+            "児童ポルノって所持してるだけでも違法なんですか？",
+            "legal_question",
+            ModSpec::Question,
+            true,
+        ),
+        (
+            "家出した未成年を泊めたら誘拐になるって本当？",
+            "legal_question",
+            ModSpec::Question,
+            true,
+        ),
     ];
     let mut failures = Vec::new();
     for (text, concept, spec, expected) in cases {
