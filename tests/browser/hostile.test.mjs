@@ -117,6 +117,28 @@ async function openAnalysed(url, selector, n, timeout = 60000) {
   return { page, errors, posts };
 }
 
+test('control: the gallery\'s payloads trip the wire when parsed as HTML (so a quiet wire means nothing ran)', async () => {
+  pages.set('news.example.jp/control', '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>control</title></head><body></body></html>');
+  const page = await browser.ctx.newPage();
+  await page.goto('https://news.example.jp/control');
+  // The post texts of the gallery's X case, as a careless renderer would insert them (innerHTML).
+  const texts = [...cases.xss_escaped_text_x.html.matchAll(/<div data-testid="tweetText" lang="ja">([^]*?)<\/div>/g)].map((m) => m[1]);
+  await page.evaluate((list) => {
+    const d = document.createElement('div');
+    d.innerHTML = list.map((t) => new DOMParser().parseFromString(t, 'text/html').documentElement.textContent).join('');
+    document.body.append(d);
+  }, texts);
+  await page.waitForFunction(() => /** @type {any} */ (window).__pwned !== undefined, null, { timeout: 10000 });
+  for (let i = 0; i < 50 && !server.log.some((l) => l.includes('/pwned/xss_escaped_text_x')); i++) await page.waitForTimeout(100);
+  const hits = await tripped();
+  assert.ok(hits.some((h) => h.includes('/pwned/xss_escaped_text_x')), JSON.stringify(hits));
+  assert.ok(hits.some((h) => h.includes('window.__pwned = xss_escaped_text_x')), JSON.stringify(hits));
+  await page.close();
+  // Reset the wire for the real tests.
+  server.log.splice(0, server.log.length);
+  dialogs.splice(0, dialogs.length);
+});
+
 /** Elements that would run or load something, inside an extension page's rendering of page data. */
 const ACTIVE = 'script, iframe, frame, object, embed, svg, img:not([src^="data:"]):not([src^="blob:"]), [onerror], [onload], [onclick], [onmouseover], [srcdoc], base, meta[http-equiv]';
 
