@@ -167,6 +167,11 @@ for (const name of ['xss_escaped_text_x', 'inert_markup_board', 'obfuscated_keyw
       await panel.goto(browser.url(`src/panel/panel.html?key=${encodeURIComponent(e.post.key)}`));
       await panel.waitForSelector('#detail-view:not([hidden]) #analysis .post-text');
       assert.equal(await panel.textContent('#analysis .post-text'), e.post.text);
+      if (/[\u0400-\u04FF]/.test(e.post.text)) {
+        // The highlight is on the disguised letters as written (offsets into the original text).
+        const marks = await panel.$$eval('#analysis .post-text mark', (ms) => ms.map((m) => m.textContent ?? ''));
+        assert.ok(marks.some((m) => /[\u0400-\u04FF]/.test(m)), `marks ${JSON.stringify(marks)} of ${e.post.text}`);
+      }
       assert.equal(await panel.locator('#detail-view').locator(ACTIVE).count(), 0, 'no active element rendered from page data');
       const hrefs = await panel.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
       assert.deepEqual(hrefs.filter((h) => !/^https?:\/\//.test(h ?? '')), [], 'only web links are links');
