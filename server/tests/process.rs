@@ -127,7 +127,7 @@ async fn the_command_line_serves_the_api_the_pages_and_adds_users() {
     assert!(inbox.headers()["content-security-policy"]
         .to_str()
         .unwrap_or("")
-        .contains("frame-ancestors 'self'"));
+        .contains("frame-ancestors 'none'"));
     assert!(
         inbox.text().await.unwrap_or_default().contains("<html"),
         "serves www/inbox/index.html"

@@ -506,7 +506,7 @@ test('log out ends the session on the server', async () => {
   // The pages ran the whole session under the endpoint's strict CSP header without one violation;
   // the only blocked scripts were the ones inside the form document, as intended.
   const res = await fetch(`${server.base}/inbox/`);
-  assert.match(res.headers.get('content-security-policy') || '', /script-src 'self'.*frame-ancestors 'self'/);
+  assert.match(res.headers.get('content-security-policy') || '', /script-src 'self'.*frame-ancestors 'none'/);
   const violations = events.console.filter((m) => /Content Security Policy|Blocked script/.test(m) && !m.includes('/api/forms/'));
   assert.deepEqual(violations, []);
   assert.deepEqual(events.errors, []);

@@ -179,21 +179,39 @@ pub fn router(state: Shared) -> Router {
     }
 }
 
-/// The inbox's own policy (it carries the same in a `<meta>`, but `frame-ancestors` only works as a header).
+/// The inbox's own policy (it carries the same in a `<meta>`, but `frame-ancestors` only works as a header). No
+/// page of ours is ever framed — the inbox frames `/api/forms/{id}`, an API response with its own policy.
 const INBOX_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; frame-src 'self'; \
-     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Headers for the static pages: never framed by another site, never sniffed, no referrer leaks of case URLs,
-/// and revalidated so an update of the pages is picked up.
+/// The demo runs the analyzer as WebAssembly (`'wasm-unsafe-eval'` compiles wasm, it does not allow inline
+/// script or `eval`) on pasted, hostile text; its form submits nowhere.
+const DEMO_CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Everything else under `www/` (the landing page).
+const PAGE_CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The policy sent with a static page (issue 6: no inline script anywhere, never framed).
+pub fn page_csp(path: &str) -> &'static str {
+    if path.starts_with("/inbox") {
+        INBOX_CSP
+    } else if path.starts_with("/demo") {
+        DEMO_CSP
+    } else {
+        PAGE_CSP
+    }
+}
+
+/// Headers for the static pages: never framed, never sniffed, no referrer leaks of case URLs, and revalidated
+/// so an update of the pages is picked up.
 async fn static_headers(req: axum::extract::Request, next: middleware::Next) -> Response {
-    let inbox = req.uri().path().starts_with("/inbox");
+    let csp = page_csp(req.uri().path());
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    let csp = if inbox {
-        INBOX_CSP
-    } else {
-        "frame-ancestors 'self'"
-    };
     h.insert(
         "content-security-policy",
         header::HeaderValue::from_static(csp),
