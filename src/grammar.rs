@@ -147,6 +147,7 @@ pub struct Grammar {
     hearsay: HashSet<String>,
     quote: HashSet<String>,
     transparent: HashSet<String>,
+    described: HashSet<String>,
 }
 
 fn set(v: &[String]) -> HashSet<String> {
@@ -172,6 +173,7 @@ impl Grammar {
             hearsay: set(&def.hearsay),
             quote: set(&def.quote),
             transparent: set(&def.transparent),
+            described: set(&def.described),
         }
     }
 
@@ -321,6 +323,13 @@ impl Grammar {
             }
             if !function_word {
                 ended = false;
+                // 自殺募集してるアカウント見つけた: the phrase describes an account, a post or a
+                // site (a relative clause), so it is not the poster's own act.
+                let verbal = toks[end.saturating_sub(1)..i].iter().any(|p| p.is("動詞"));
+                let adnominal = i > end && !toks[i - 1].is("助詞");
+                if verbal && adnominal && t.is("名詞") && self.described.contains(t.base()) {
+                    m.hearsay = true;
+                }
                 // パパ活は絶対にやりません / 援交とかしない: a noun's predicate decides it.
                 let adverbial = t.is("副詞") || t.pos1 == "副詞可能";
                 if noun_hit && (adverbial || t.is("動詞")) {

@@ -225,7 +225,7 @@ pub fn scan<'d>(
             }
         }
     }
-    apply_masks(rules, &mut hits);
+    apply_masks(rules, &toks, &mut hits);
     let headers = crate::board_header::header_ranges(norm.text());
     hits.retain(|h| !headers.iter().any(|&(s, e)| h.start >= s && h.start < e));
     Scan {
@@ -289,7 +289,7 @@ fn judged_minor(kind: ConceptKind, n: i32, as_of_year: i32) -> bool {
     }
 }
 
-fn apply_masks(rules: &RuleSet, hits: &mut [Hit]) {
+fn apply_masks(rules: &RuleSet, toks: &[Morpheme], hits: &mut [Hit]) {
     for (mi, mask) in rules.masks.iter().enumerate() {
         let maskers: Vec<(usize, usize)> = hits
             .iter()
@@ -308,7 +308,14 @@ fn apply_masks(rules: &RuleSet, hits: &mut [Hit]) {
                 let after =
                     h.tok_start >= me && h.tok_start < me + mask.after + 1 && mask.after > 0;
                 let before = h.tok_end <= ms && h.tok_end + mask.before + 1 > ms && mask.before > 0;
-                overlap || after || before
+                let predicate = mask.predicate
+                    && h.tok_start >= me
+                    && toks.get(me..h.tok_start).is_some_and(|between| {
+                        !between
+                            .iter()
+                            .any(|t| t.is_boundary() || (t.is("動詞") && t.pos1 == "自立"))
+                    });
+                overlap || after || before || predicate
             });
             if hit {
                 h.masked_by = Some(mi);

@@ -128,6 +128,19 @@ fn modality_of_the_poster_s_own_words() {
         ("今から死になよ", "die_verb", ModSpec::Imperative, true),
         ("死ぬなよ", "die_verb", ModSpec::Imperative, false),
         ("死ぬなよ", "die_verb", ModSpec::Negated, true),
+        // A verb phrase describing an account or a post is about that account, not the poster.
+        (
+            "タイムラインで自殺募集してるアカウント見つけた",
+            "group_call",
+            ModSpec::Affirm,
+            false,
+        ),
+        (
+            "今週末、自殺募集してます",
+            "group_call",
+            ModSpec::Affirm,
+            true,
+        ),
         // A question about the law is asked, not done.
         (
             "児童ポルノって所持してるだけでも違法なんですか？",

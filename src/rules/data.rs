@@ -75,6 +75,10 @@ pub struct ModalityDef {
     pub quote: Vec<String>,
     /// Verbs and auxiliaries that may follow the verb without ending its phrase (しまう, ちゃう).
     pub transparent: Vec<String>,
+    /// Things a verb phrase may describe (自殺募集してる**アカウント**): the phrase then says what
+    /// that account or post does, not what the poster does.
+    #[serde(default)]
+    pub described: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,7 +158,12 @@ pub struct MaskDef {
     /// ...and target hits starting within this many morphemes after the masker ends...
     #[serde(default)]
     pub after: usize,
-    /// ...or ending within this many morphemes before the masker starts.
+    /// ...or ending within this many morphemes before the masker starts...
     #[serde(default)]
     pub before: usize,
+    /// ...or, when set, standing as the masker's predicate: after it in the same sentence with no
+    /// other verb between (先輩が飛び降りようとした masks 飛び降りよう; 先輩がいじめてくる。死にたい
+    /// does not mask 死にたい).
+    #[serde(default)]
+    pub predicate: bool,
 }

@@ -102,6 +102,7 @@ pub struct Mask {
     pub targets: Vec<usize>,
     pub after: usize,
     pub before: usize,
+    pub predicate: bool,
 }
 
 #[derive(Debug)]
@@ -401,6 +402,7 @@ impl RuleSet {
                 targets: concept_ids(&m.targets, &ctx)?,
                 after: m.after,
                 before: m.before,
+                predicate: m.predicate,
             });
         }
         let minor = MinorRule {
