@@ -2,7 +2,7 @@
 //! refusals). This layer wraps all of `/api`, so a request that matches no route is logged too. If the entry
 //! cannot be written, the client gets an error instead of an unlogged answer.
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, DbFault, ErrorCode};
 use crate::guard::AuditInfo;
 use crate::Shared;
 use axum::extract::{ConnectInfo, Request, State};
@@ -37,7 +37,7 @@ pub struct Record {
     pub detail: Option<String>,
 }
 
-type Job = (Record, tokio::sync::oneshot::Sender<Result<(), String>>);
+type Job = (Record, tokio::sync::oneshot::Sender<Result<(), DbFault>>);
 
 /// Group commit: requests hand their entry to one writer task, which inserts whatever has queued up in one
 /// transaction and then answers each request. Every response still waits until its own entry is committed.
@@ -60,22 +60,26 @@ impl Sink {
                 }
                 let result = insert_batch(&db, batch.iter().map(|j| &j.0))
                     .await
-                    .map_err(|e| e.to_string());
+                    .map_err(|e| {
+                        crate::error::log(format_args!("audit log write failed: {e}"));
+                        DbFault::of(&e)
+                    });
                 for (_, reply) in batch {
-                    let _ = reply.send(result.clone());
+                    let _ = reply.send(result);
                 }
             }
         });
         Sink { tx }
     }
 
-    pub async fn log(&self, r: Record) -> Result<(), String> {
+    pub async fn log(&self, r: Record) -> Result<(), DbFault> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        self.tx
-            .send((r, tx))
-            .await
-            .map_err(|_| "audit writer stopped".to_string())?;
-        rx.await.map_err(|_| "audit writer stopped".to_string())?
+        let stopped = || {
+            crate::error::log(format_args!("audit writer stopped"));
+            DbFault::Other
+        };
+        self.tx.send((r, tx)).await.map_err(|_| stopped())?;
+        rx.await.map_err(|_| stopped())?
     }
 }
 
@@ -169,8 +173,13 @@ pub async fn layer(State(state): State<Shared>, req: Request, next: Next) -> Res
             outcome: "started".into(),
             detail: None,
         };
-        if let Err(e) = state.audit.log(started).await {
-            return ApiError::Internal(format!("audit log unavailable: {e}")).into_response();
+        if let Err(fault) = state.audit.log(started).await {
+            // Nothing has run yet: a clear 503/507 and nothing stored.
+            return ApiError::Store {
+                fault,
+                outcome_unknown: false,
+            }
+            .into_response();
         }
     }
     let mut resp = next.run(req).await;
@@ -211,6 +220,11 @@ pub async fn layer(State(state): State<Shared>, req: Request, next: Next) -> Res
     };
     match state.audit.log(entry.record()).await {
         Ok(()) => resp,
-        Err(e) => ApiError::Internal(format!("audit log unavailable: {e}")).into_response(),
+        // The handler may have committed: the client resends with the same idempotency key to learn the outcome.
+        Err(fault) => ApiError::Store {
+            fault,
+            outcome_unknown: !matches!(method.as_str(), "GET" | "HEAD"),
+        }
+        .into_response(),
     }
 }

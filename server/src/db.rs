@@ -92,6 +92,7 @@ impl Db {
                     })
                 };
                 let write = opts(true)
+                    .after_release(|conn, _| Box::pin(writer_is_clean(conn)))
                     .max_connections(1)
                     .connect(&url)
                     .await
@@ -109,8 +110,13 @@ impl Db {
                 }
             }
             Backend::Postgres => {
+                // While PostgreSQL restarts, a request waits at most 5 s for a connection and then gets a 503
+                // (database_unavailable) instead of hanging for the default 30 s; the pool tests each connection
+                // before handing it out, so dead ones are replaced and the server reconnects by itself.
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
+                    .acquire_timeout(std::time::Duration::from_secs(5))
+                    .test_before_acquire(true)
                     .connect(&url)
                     .await
                     .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
@@ -165,6 +171,32 @@ impl Db {
             .await?;
         row.map(|r| r.try_get::<String, _>(0)).transpose()
     }
+}
+
+/// Whether the SQLite writer may be reused: outside any transaction, both by SQLite's account and by sqlx's.
+/// When a write fails with SQLITE_FULL (disk full) SQLite may already have rolled the transaction back, so
+/// sqlx's ROLLBACK fails and its depth count stays at 1; the next `begin()` then issues a SAVEPOINT, the next
+/// failure's `ROLLBACK TO` leaves that transaction open, and from then on every "commit" only releases a
+/// savepoint inside a transaction that is never committed: 201s for submissions a restart would lose
+/// (found by `server/tests/faults.rs`). A connection in that state is closed (SQLite rolls back what it held)
+/// and the pool opens a fresh one.
+async fn writer_is_clean(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    // Runs after any rollback queued by a dropped transaction (the connection's commands are ordered).
+    if conn.execute("BEGIN").await.is_err() {
+        crate::error::log(format_args!(
+            "SQLite writer left inside a transaction after an error: reconnecting"
+        ));
+        return Ok(false);
+    }
+    conn.execute("ROLLBACK").await?;
+    if conn.is_in_transaction() {
+        crate::error::log(format_args!(
+            "SQLite writer out of step with its transaction count after an error: reconnecting"
+        ));
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// Moves the WAL into the database file from a reader connection every second (PASSIVE: it waits for nobody and
