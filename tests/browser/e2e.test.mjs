@@ -142,14 +142,30 @@ test('X fixture → flagged → evidence captured → submitted → on the serve
   assert.equal(fresh.lookup.reported, true);
   assert.match(fresh.lookup.message, /報告済み・承認済み/);
 
-  // 8. And inline on the X page: the flagged post's badge carries the note 報告済み.
+  // 8. And inline on the X page: the flagged post's badge carries the note 報告済み. The note sits in a closed
+  // shadow root (the page's scripts must not read what the endpoint said: SECURITY.md §7), so it is read
+  // as the screen shows it, through the DevTools protocol with shadow roots pierced.
   await x.reload();
   await waitForAnalysis(x, 2);
-  const note = await waitFor(async () => x.evaluate(() => {
-    const host = document.querySelectorAll('article[data-testid="tweet"]')[1].querySelector('[data-patrol-badge]');
-    return host?.shadowRoot?.querySelector('.patrol-lookup')?.textContent ?? null;
-  }), 15000, 'the inline note');
-  assert.equal(note, '報告済み');
+  const note = await waitFor(async () => {
+    const cdp = await ext.ctx.newCDPSession(x);
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    await cdp.detach();
+    const articles = [];
+    const find = (n, inArticle) => {
+      const attrs = n.attributes ?? [];
+      const article = n.nodeName === 'ARTICLE' ? articles.push([]) - 1 : inArticle;
+      if (article !== null && n.nodeName === 'SPAN' && attrs[attrs.indexOf('class') + 1] === 'patrol-lookup' && attrs.includes('class')) {
+        articles[article].push((n.children ?? []).map((c) => c.nodeValue ?? '').join(''));
+      }
+      for (const c of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) find(c, article);
+    };
+    find(root, null);
+    return articles.length === 2 && articles[1].length === 1 ? articles : null;
+  }, 15000, 'the inline note');
+  assert.deepEqual(note, [[], ['報告済み']], 'the note beside the flagged post only');
+  assert.equal(await x.evaluate(() => document.querySelector('article [data-patrol-badge]')?.shadowRoot?.querySelector('[data-patrol-lookup]')?.shadowRoot ?? null), null,
+    'the note is out of the page\'s reach');
   const unflagged = await x.evaluate(() => document.querySelectorAll('article[data-testid="tweet"]')[0].querySelector('[data-patrol-badge]'));
   assert.equal(unflagged, null, 'no badge and no lookup for the unflagged post');
 });

@@ -1,13 +1,24 @@
 // @ts-check
 /**
  * Inline on the page: what the endpoint knows of a flagged post (報告済み / 削除依頼不可 / 削除済み), as a
- * small note beside the post's badge (src/content/badge.js), inside the badge's shadow root. The content
- * script calls `showLookup` for flagged posts only; the worker refuses a lookup of any post that is not
- * in the session's flagged list. Texts are set with textContent. Nothing is shown when the endpoint has
- * nothing to say or is not configured/reachable (the side panel says that in full).
+ * small note beside the post's badge (src/content/badge.js). The content script calls `showLookup` for
+ * flagged posts only; the worker refuses a lookup of any post that is not in the session's flagged list.
+ * Texts are set with textContent. Nothing is shown when the endpoint has nothing to say or is not
+ * configured/reachable (the side panel says that in full).
+ *
+ * The note lives in a shadow root of its own, *closed*, inside the badge's: the badge's root is open, and
+ * the page's own scripts (the site itself, or whatever script runs on it) must not read what the police
+ * endpoint said — which unit holds a URL, why, whom to call, how far a case got (SECURITY.md §7; review
+ * finding: the note and its tooltip were readable through `host.shadowRoot`). The closed roots are kept
+ * here, in the content script's isolated world, where the page cannot reach them.
  */
 import { send } from '../shared/messages.js';
 import { lookupPost } from './messages.js';
+
+/** Marks the host of the note's closed shadow root (inside the badge's shadow root). */
+export const NOTE_ATTR = 'data-patrol-lookup';
+/** note host → the note inside its closed shadow root (reachable only from this isolated world). */
+const notes = /** @type {WeakMap<Element, HTMLElement>} */ (new WeakMap());
 
 /** Answers are reused this long in the page (ms); the worker has its own cache too. */
 const PAGE_TTL_MS = 60 * 1000;
@@ -53,21 +64,28 @@ async function lookupOnce(key) {
  */
 export async function showLookup(element, key, badgeAttr) {
   const view = await lookupOnce(key);
-  const host = element.querySelector(`:scope > [${badgeAttr}]`);
-  const root = host?.shadowRoot;
+  const badge = element.querySelector(`:scope > [${badgeAttr}]`);
+  const root = badge?.shadowRoot;
   if (!root) return;
   const text = noteText(view);
-  let note = /** @type {HTMLElement|null} */ (root.querySelector('.patrol-lookup'));
+  let noteHost = /** @type {HTMLElement|null} */ (root.querySelector(`[${NOTE_ATTR}]`));
   if (!text) {
-    note?.remove();
+    noteHost?.remove();
     return;
   }
-  if (!note) {
+  let note = noteHost ? notes.get(noteHost) : undefined;
+  if (!noteHost || !note) {
+    noteHost?.remove();
+    noteHost = document.createElement('span');
+    noteHost.setAttribute(NOTE_ATTR, '');
+    const closed = noteHost.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = STYLE;
     note = document.createElement('span');
     note.className = 'patrol-lookup';
-    root.append(style, note);
+    closed.append(style, note);
+    notes.set(noteHost, note);
+    root.append(noteHost);
   }
   note.textContent = text;
   note.title = view.message;
