@@ -88,9 +88,10 @@ export function rustTestExists(src, name) {
   const parts = name.split('::');
   const last = parts[parts.length - 1];
   for (const m of parts.slice(0, -1)) {
-    if (!new RegExp(`\\bmod\\s+${m}\\s*\\{|\\bboth!\\(\\s*${m}\\s*\\)`).test(src)) return false;
+    if (!new RegExp(`\\bmod\\s+${m}\\s*\\{|\\b\\w*both!\\(\\s*${m}\\s*\\)`).test(src)) return false;
   }
-  if (new RegExp(`\\bboth!\\(\\s*${last}\\s*\\)`).test(src)) return true; // a scenario run on SQLite and PostgreSQL
+  // A scenario run on SQLite and PostgreSQL by a `both!`-style macro (both!, on_both!, …).
+  if (new RegExp(`\\b\\w*both!\\(\\s*${last}\\s*\\)`).test(src)) return true;
   if (new RegExp(`\\bmod\\s+${last}\\s*\\{[\\s\\S]*?#\\[(?:tokio::)?test`).test(src)) return true;
   const lines = src.split('\n');
   for (let i = 0; i < lines.length; i++) {

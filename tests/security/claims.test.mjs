@@ -57,10 +57,11 @@ test('a claim without a reference, a missing file, a missing test, prose, and an
 });
 
 test('test names are matched as tests, not as any text', () => {
-  const rs = '#[test]\nfn real_one() {}\nfn helper_not_a_test() {}\nboth!(scenario_a);\nmod limits {\n    #[tokio::test]\n    async fn sqlite() {}\n}\n';
+  const rs = '#[test]\nfn real_one() {}\nfn helper_not_a_test() {}\nboth!(scenario_a);\non_both!(scenario_b);\nmod limits {\n    #[tokio::test]\n    async fn sqlite() {}\n}\n';
   assert.equal(rustTestExists(rs, 'real_one'), true);
   assert.equal(rustTestExists(rs, 'helper_not_a_test'), false);
   assert.equal(rustTestExists(rs, 'scenario_a'), true);
+  assert.equal(rustTestExists(rs, 'scenario_b'), true);
   assert.equal(rustTestExists(rs, 'limits::sqlite'), true);
   assert.equal(rustTestExists(rs, 'other::sqlite'), false);
   const js = "test('plain title', () => {});\ntest(\"it's quoted\", () => {});\ntest('escaped \\'quote\\'', () => {});\n// test('commented title')\n";
