@@ -413,6 +413,12 @@ new MutationObserver(() => {
   }, loaded);
   figure(`${n} posts: load event to first badge / to all ${n / every} flagged badged (ms)`, `${m.firstBadge.toFixed(0)} / ${m.allBadged.toFixed(0)}`);
   figure(`${n} posts: main-thread long tasks after load (count, total ms, longest ms)`, `${m.long}, ${m.longTotal.toFixed(0)}, ${m.longMax.toFixed(0)}`);
+  await page.waitForTimeout(400); // the content script reports its own time with the page status (debounced)
+  const own = await (await browser.worker()).evaluate(async () => {
+    const [tab] = await chrome.tabs.query({ url: 'https://x.com/hostile/generated_many' });
+    return (await chrome.storage.session.get(`tab_${tab.id}`))[`tab_${tab.id}`]?.main_thread_ms;
+  });
+  figure(`${n} posts: the content script's own main-thread time (ms)`, own);
   const flagged = await page.$$eval('article[data-patrol-categories="suicide_notice"]', (x) => x.length);
   assert.equal(flagged, n / every, 'every flagged post carries its categories');
   const sample = await page.$$eval('article', (as, k) => as.filter((_, i) => i % k === 0).map((a) => a.getAttribute('data-patrol-categories')), 997);
