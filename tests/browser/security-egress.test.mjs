@@ -9,7 +9,10 @@
 //  - before the officer does anything, the only requests that leave are lookups carrying the URL of a
 //    flagged post (GET /api/lookup?url=…) — no post text, no unflagged post's anything, no other host;
 //  - automatic capture is off by default: nothing captured, nothing sent;
-//  - the signed-profile check is a GET without credentials or post data;
+//  - an unflagged post leaves no trace in chrome.storage.session/local or any IndexedDB of the extension;
+//  - the signed-profile check is a GET without credentials or post data, and none is made without a key;
+//  - the page's own scripts cannot read what the endpoint said about a held post (the inline note is in a
+//    closed shadow root; it was readable before this review);
 //  - when the officer submits one flagged post, that post (and its evidence) is what goes, nothing of
 //    the unflagged posts and nothing of the other flagged post;
 //  - with no endpoint configured, nothing leaves at all beyond the page's own document.
@@ -204,10 +207,16 @@ test('an unflagged post leaves no trace in the extension\'s storage; flagged one
   console.log(`# storage searched: ${Object.keys(everything).join(', ')}`);
 });
 
-test('the signed-profile check is a plain GET of the latest bundle: no token, no post data', async () => {
-  const t0 = Date.now();
+test('the signed-profile check is a plain GET of the latest bundle, made only once a key is set: no token, no post data', async () => {
   const options = await browser.ctx.newPage();
   await options.goto(browser.url('src/options/options.html'));
+  // Without a public key set, 「今すぐ確認」 asks nothing of the endpoint: there is nothing it could accept.
+  const t00 = Date.now();
+  await options.locator('#profile-check').click();
+  await waitFor(async () => /公開鍵が設定されていない/.test((await options.locator('#profiles-state').textContent()) ?? ''), 10000, 'the no-key state');
+  await options.waitForTimeout(500);
+  assert.deepEqual(extensionRequests(t00).map((r) => `${r.method} ${r.url}`), [], 'no profile request without a key');
+  const t0 = Date.now();
   await options.locator('#profile-key').fill(Buffer.alloc(32, 7).toString('base64'));
   await options.locator('#profile-key-save').click();
   await waitFor(async () => ((await options.locator('#profiles-state').textContent()) ?? '').length > 0
