@@ -41,7 +41,7 @@ if [ "${PATROL_TEST_SH:-}" != "1" ]; then
     scripts/build-extension.sh >/dev/null
 fi
 if [ -f tests/browser/faults-queue.test.mjs ]; then
-    node --test tests/browser/faults-queue.test.mjs 2>&1 | tee "$log" | grep -E '^# (faults|pass|fail)|^not ok|^ok' || true
+    node --test tests/browser/faults-queue.test.mjs 2>&1 | tee "$log" | grep -E 'faults queue|^# (pass|fail)|^not ok|^ok' || true
     if ! grep -q '^# fail 0' "$log"; then
         echo "test-faults: FAILED (browser)" >&2
         grep -E 'not ok|Error|assert' -A8 "$log" >&2 | head -60 || true
