@@ -8,7 +8,8 @@
 // Asserted:
 //  - before the officer does anything, the only requests that leave are lookups carrying the URL of a
 //    flagged post (GET /api/lookup?url=…) — no post text, no unflagged post's anything, no other host;
-//  - automatic capture is off by default: nothing captured, nothing sent;
+//  - automatic capture is off by default: nothing captured, nothing sent; turned on, it captures the 003 §4(1)
+//    notice locally and sends nothing but lookups and GET /api/session;
 //  - an unflagged post leaves no trace in chrome.storage.session/local or any IndexedDB of the extension;
 //  - the signed-profile check is a GET without credentials or post data, and none is made without a key;
 //  - the page's own scripts cannot read what the endpoint said about a held post (the inline note is in a
@@ -230,6 +231,37 @@ test('the signed-profile check is a plain GET of the latest bundle, made only on
     assert.equal(r.body, '');
   }
   await options.close();
+});
+
+test('automatic capture, once on, captures locally (also a post first seen in a tab since closed) and sends nothing but lookups and "who am I"', async () => {
+  const sw = await browser.worker();
+  // Earlier lookups are cached for a minute; clear them so the lookups of this page are seen as well.
+  await sw.evaluate(() => chrome.storage.session.remove('sync_lookup_cache'));
+  await sw.evaluate(() => chrome.storage.local.set({ evidence_auto_capture: true }));
+  try {
+    const t0 = Date.now();
+    const page = await openFixture('auto');
+    await page.bringToFront();
+    const key = permalink(POSTS[0]);
+    const listed = await waitFor(async () => {
+      const r = await sendFrom(panel, { kind: 'evidence-list', key });
+      return r.ok && r.cases.length > 0 ? r : null;
+    }, 20000, 'the automatic capture of the 003 §4(1) notice');
+    assert.equal(listed.cases.length, 1);
+    await page.waitForTimeout(2000);
+    const out = extensionRequests(t0);
+    for (const r of out) {
+      assert.ok(r.host === ENDPOINT_HOST && r.method === 'GET' && (r.url.startsWith('/api/lookup?') || r.url === '/api/session'),
+        `only lookups and GET /api/session: ${r.method} ${r.host}${r.url}`);
+      assert.equal(r.body, '');
+    }
+    assert.ok(!requests.some((r) => r.at >= t0 && r.method === 'POST'), 'nothing posted');
+    // The other flagged post (a child's, not a suicide notice) was not captured.
+    assert.equal((await sendFrom(panel, { kind: 'evidence-list', key: permalink(POSTS[2]) })).cases.length, 0);
+    await page.close();
+  } finally {
+    await sw.evaluate(() => chrome.storage.local.set({ evidence_auto_capture: false }));
+  }
 });
 
 test('the officer\'s submission carries the chosen flagged post only', async () => {

@@ -41,8 +41,11 @@ export async function autoCapture(entries) {
     tried.add(e.post.key);
     try {
       if (await caseOfPost(store, { key: e.post.key, url: '' })) continue;
-      const tab = await chrome.tabs.get(/** @type {number} */ (e.tab_id));
-      if (!tab.active) {
+      // The entry may name a tab the officer has closed since (the session keeps the post): not a failure,
+      // and the post must stay a candidate for when it shows up again in an open tab (review finding: it was
+      // marked as tried for the worker's life, so reopening the post never captured it).
+      const tab = await chrome.tabs.get(/** @type {number} */ (e.tab_id)).catch(() => null);
+      if (!tab || !tab.active) {
         tried.delete(e.post.key); // try again when the officer is on that tab
         continue;
       }
