@@ -373,7 +373,8 @@ fn prlimit(pid: u32, limit: &str) {
         .args([
             "--pid",
             &pid.to_string(),
-            &format!("--fsize={limit}:{limit}"),
+            // The soft limit only: it can be raised again without privilege.
+            &format!("--fsize={limit}:"),
         ])
         .status()
         .is_ok_and(|s| s.success());
