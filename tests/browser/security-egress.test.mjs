@@ -49,6 +49,8 @@ let browser;
 let panel;
 /** @type {{host: string, method: string, url: string, headers: Record<string, any>, body: string, at: number}[]} */
 const requests = [];
+/** Every request URL Playwright reports for the browser context (pages and, in Chromium, the service worker). */
+const seenByBrowser = [];
 
 /** The request as one string, for "does it contain …" checks (URL percent-decoded too). */
 const flat = (r) => {
@@ -102,6 +104,7 @@ test.before(async () => {
   await endpoint.start();
   net = await startServer({ handler: recorder });
   browser = await launch({ port: net.port, extension: EXT, hosts: ['*'] });
+  browser.ctx.on('request', (r) => seenByBrowser.push(r.url()));
   panel = await browser.ctx.newPage();
   await panel.goto(browser.url('src/panel/panel.html'));
 });
@@ -123,11 +126,12 @@ async function openFixture(name) {
 }
 
 /**
- * Chromium's own account check (Gaia's ListAccounts, `source=ChromiumBrowser`, origin www.google.com): the
- * browser makes it whatever extension is loaded, so it is not counted as the extension's — but it is still
- * searched for post data like every other request.
+ * Chromium's own traffic to Google's services (seen here: Gaia's ListAccounts, `source=ChromiumBrowser`,
+ * origin www.google.com; the background services the launch flags do not switch off could add others):
+ * the browser makes it whatever extension is loaded, so it is not counted as the extension's — but it is
+ * still searched for post data like every other request.
  */
-const browserOwn = (r) => r.host === 'accounts.google.com' && r.url.startsWith('/ListAccounts?') && r.url.includes('source=ChromiumBrowser');
+const browserOwn = (r) => /(^|\.)(google\.com|googleapis\.com|gstatic\.com|gvt1\.com|googleusercontent\.com)$/.test(r.host);
 
 /** The requests other than the fixture documents the test itself navigates to and the browser's own. */
 const extensionRequests = (since) => requests.filter((r) => r.at >= since && !browserOwn(r)
@@ -357,4 +361,15 @@ test('no endpoint configured: nothing leaves the browser at all', async () => {
   const out = extensionRequests(t0);
   assert.deepEqual(out.map((r) => `${r.method} ${r.host}${r.url}`), [], 'no request besides the page itself');
   await page.close();
+});
+
+test('no request went around the recording server (e.g. to an IP address, which no host rule maps)', () => {
+  const net = seenByBrowser.filter((u) => /^(https?|wss?):/.test(u));
+  assert.ok(net.some((u) => u.includes('/api/lookup')), 'the browser\'s own report includes the worker\'s requests');
+  const outside = net.filter((u) => {
+    const h = new URL(u).hostname;
+    return /^\d+\.\d+\.\d+\.\d+$|^\[/.test(h) || h === 'localhost';
+  });
+  assert.deepEqual(outside, [], 'every request went by host name, so through the recorder');
+  console.log(`# requests reported by the browser: ${net.length}, all by host name`);
 });
