@@ -148,6 +148,7 @@ pub struct Grammar {
     quote: HashSet<String>,
     transparent: HashSet<String>,
     described: HashSet<String>,
+    persons: HashSet<String>,
 }
 
 fn set(v: &[String]) -> HashSet<String> {
@@ -174,6 +175,7 @@ impl Grammar {
             quote: set(&def.quote),
             transparent: set(&def.transparent),
             described: set(&def.described),
+            persons: set(&def.persons),
         }
     }
 
@@ -325,9 +327,18 @@ impl Grammar {
                 ended = false;
                 // 自殺募集してるアカウント見つけた: the phrase describes an account, a post or a
                 // site (a relative clause), so it is not the poster's own act.
-                let verbal = toks[end.saturating_sub(1)..i].iter().any(|p| p.is("動詞"));
-                let adnominal = i > end && !toks[i - 1].is("助詞");
+                let verbal = toks[end.saturating_sub(2)..i].iter().any(|p| p.is("動詞"));
+                let adnominal = i > 0 && !toks[i - 1].is("助詞");
                 if verbal && adnominal && t.is("名詞") && self.described.contains(t.base()) {
+                    m.hearsay = true;
+                }
+                // 楽になりたい人向け / 消えたい人へ: a wish describing people is theirs.
+                let wish = m.desire
+                    || toks[end.saturating_sub(2)..i]
+                        .iter()
+                        .any(|p| p.is("助動詞") && self.desire.contains(p.base()));
+                if wish && verbal && adnominal && t.is("名詞") && self.persons.contains(t.base())
+                {
                     m.hearsay = true;
                 }
                 // パパ活は絶対にやりません / 援交とかしない: a noun's predicate decides it.

@@ -141,6 +141,14 @@ fn modality_of_the_poster_s_own_words() {
             ModSpec::Affirm,
             true,
         ),
+        // A wish describing people (…たい人向け) is theirs, not the poster's.
+        (
+            "楽になりたい人向けです",
+            "vanish_verb",
+            ModSpec::Desire,
+            false,
+        ),
+        ("もう楽になりたい", "vanish_verb", ModSpec::Desire, true),
         // A question about the law is asked, not done.
         (
             "児童ポルノって所持してるだけでも違法なんですか？",

@@ -79,6 +79,9 @@ pub struct ModalityDef {
     /// that account or post does, not what the poster does.
     #[serde(default)]
     pub described: Vec<String>,
+    /// People a wish may describe (楽になりたい**人**向け): the wish is then theirs, not the poster's.
+    #[serde(default)]
+    pub persons: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
