@@ -148,7 +148,7 @@ fn run() -> Result<ExitCode, String> {
                     "heldout" => "heldout (never used for tuning)".to_string(),
                     "dev5" => "dev5 (scored on arrival; one rule from its misses)".to_string(),
                     "dev6" => "dev6 (written last; scored on arrival, lightly tuned)".to_string(),
-                    "dev7" => "dev7 (written from the seeds, not the rules; measured on arrival)"
+                    "dev7" => "dev7 (written from the seeds, not the rules; scored on arrival, then tuned)"
                         .to_string(),
                     _ => format!("{part} (used for rule tuning)"),
                 };

@@ -26,14 +26,20 @@ const MIN_MICRO_F1: f64 = 0.93;
 const MAX_FALSE_ALARM_RATE: f64 = 0.03;
 /// dev3's and dev4's micro-F1 floor (target 0.93).
 const TUNING_FLOOR_MICRO_F1: f64 = 0.90;
-/// dev5 was scored on arrival (0.746); one structural rule came from its misses.
-const DEV5_MIN_MICRO_F1: f64 = 0.76;
+/// dev5 was scored on arrival (0.746); one structural rule came from its misses (0.774 at 2026.11.22.12).
+const DEV5_MIN_MICRO_F1: f64 = 0.765;
 const DEV5_MAX_FALSE_ALARM_RATE: f64 = 0.065;
 /// Held-out floors (targets 0.93 / 0.03).
-/// dev6 arrived last (0.791 / 4.0 % on arrival); two grammar fixes came from its misses.
-const DEV6_MIN_MICRO_F1: f64 = 0.80;
-const DEV6_MAX_FALSE_ALARM_RATE: f64 = 0.045;
-const HELDOUT_MIN_MICRO_F1: f64 = 0.86;
+/// dev6 arrived (0.791 / 4.0 % on arrival); two grammar fixes came from its misses (0.859 / 3.0 % at
+/// 2026.11.22.12).
+const DEV6_MIN_MICRO_F1: f64 = 0.85;
+const DEV6_MAX_FALSE_ALARM_RATE: f64 = 0.035;
+/// dev7 was written from the seeds and domain notes, not the rules (0.851 / 6.9 % on arrival at
+/// 2026.11.22.7); grammar fixes from the misses of dev5–dev7 brought it to 0.922 / 2.0 %.
+const DEV7_MIN_MICRO_F1: f64 = 0.91;
+const DEV7_MAX_FALSE_ALARM_RATE: f64 = 0.03;
+/// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.871 / 4.3 % at 2026.11.22.12.
+const HELDOUT_MIN_MICRO_F1: f64 = 0.865;
 const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.05;
 
 struct Part {
@@ -43,7 +49,7 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 7] = [
+const PARTS: [Part; 8] = [
     Part {
         name: "dev",
         title: "dev (used for rule tuning)",
@@ -79,6 +85,12 @@ const PARTS: [Part; 7] = [
         title: "dev6 (written last, board register; scored on arrival, lightly tuned)",
         min_micro_f1: DEV6_MIN_MICRO_F1,
         max_false_alarm_rate: DEV6_MAX_FALSE_ALARM_RATE,
+    },
+    Part {
+        name: "dev7",
+        title: "dev7 (written from the seeds, not the rules; scored on arrival, then tuned)",
+        min_micro_f1: DEV7_MIN_MICRO_F1,
+        max_false_alarm_rate: DEV7_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "heldout",
