@@ -49,5 +49,5 @@ node --test --test-concurrency=1 --test-reporter=spec tests/browser/security-egr
 [[ ${PIPESTATUS[0]} -eq 0 ]] || exit 1
 
 echo "== figures"
-grep -hE '^(# )?FIGURE |^# egress|^# storage' "$log" | sed -E 's/^(# )?(FIGURE )?/  /' || true
+grep -hE '^(# )?FIGURE |^# egress|^# storage|^# requests' "$log" | sed -E 's/^(# )?(FIGURE )?/  /' || true
 echo "== security tests passed in $((SECONDS - started)) s"
