@@ -80,7 +80,9 @@ async function recorder(req, res, url) {
     delete headers['content-length'];
     let answer;
     try {
-      answer = await fetch(`${endpoint.base}${req.url}`, { method: req.method, headers, body: body.length ? body : undefined });
+      // The endpoint may be configured behind a path prefix (https://host/prefix): the proxy in front removes it.
+      const upstream = req.url.startsWith('/prefix/') ? req.url.slice('/prefix'.length) : req.url;
+      answer = await fetch(`${endpoint.base}${upstream}`, { method: req.method, headers, body: body.length ? body : undefined });
     } catch {
       req.socket.destroy();
       return true;
@@ -349,6 +351,33 @@ test('a page\'s own scripts cannot read what the endpoint said about a post (hol
   for (const leak of ['削除依頼不可', '熊本中央署', secret.reason, secret.contact]) {
     assert.ok(!visible.includes(leak), `the page's scripts can read "${leak}"`);
   }
+  await page.close();
+});
+
+test('an endpoint behind a path prefix gets every request under that prefix (capture, profile check, lookup, submission)', async () => {
+  const sw = await browser.worker();
+  await setSettings(sw, {
+    endpoint: `https://${ENDPOINT_HOST}/prefix`, token: endpoint.users['巡査 安全'].token, role: 'officer', unit: '熊本南署',
+  });
+  await sw.evaluate(() => chrome.storage.session.remove('sync_lookup_cache'));
+  const t0 = Date.now();
+  const page = await openFixture('prefixed');
+  const key = permalink(POSTS[2]);
+  await waitFor(async () => (await sendFrom(panel, { kind: 'get-session' })).entries.some((e) => e.post.key === key), 10000, 'the post in the session');
+  await page.bringToFront();
+  await captureEvidence(panel, key);
+  const sub = await sendFrom(panel, { kind: 'submit-report', key, target: 'police' });
+  assert.equal(sub.ok, true, sub.error);
+  const options = await browser.ctx.newPage();
+  await options.goto(browser.url('src/options/options.html'));
+  await options.locator('#profile-check').click();
+  await waitFor(() => requests.some((r) => r.at >= t0 && r.url.includes('site-profiles')), 10000, 'the profile check');
+  await options.close();
+  const out = extensionRequests(t0).map((r) => `${r.method} ${r.url.split('?')[0]}`);
+  for (const want of ['GET /prefix/api/lookup', 'GET /prefix/api/session', 'POST /prefix/api/submissions', 'GET /prefix/api/site-profiles/latest']) {
+    assert.ok(out.includes(want), `${want} in ${JSON.stringify(out)}`);
+  }
+  assert.deepEqual(out.filter((r) => !r.split(' ')[1].startsWith('/prefix/')), [], 'nothing outside the prefix');
   await page.close();
 });
 

@@ -120,7 +120,10 @@ export async function checkForUpdate({ currentVersion, fetchImpl = fetch }) {
 async function fetchAndVerify(endpoint, key, current, fetchImpl) {
   let bundle;
   try {
-    const r = await fetchImpl(new URL('/api/site-profiles/latest', endpoint), {
+    // Joined under the endpoint's own path, as the sync module's routes are: an endpoint behind a prefix
+    // (https://host/patrol) serves the bundle at /patrol/api/site-profiles/latest.
+    const base = new URL(endpoint);
+    const r = await fetchImpl(new URL(`${base.pathname.replace(/\/+$/, '')}/api/site-profiles/latest`, base.origin), {
       headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(15000), cache: 'no-store',
     });
     if (r.status === 404) return outcome('none', `本部から配布されたサイト定義はまだありません（使用中 ${current}）。`, current);

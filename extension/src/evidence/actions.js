@@ -43,7 +43,9 @@ function endpointUserId(settings) {
   const k = `${settings.endpoint}\n${settings.token}`;
   let p = whoami.get(k);
   if (!p) {
-    p = fetch(new URL('/api/session', settings.endpoint), {
+    // Under the endpoint's own path, as the sync module's routes are (an endpoint behind a prefix).
+    const base = new URL(settings.endpoint);
+    p = fetch(new URL(`${base.pathname.replace(/\/+$/, '')}/api/session`, base.origin), {
       headers: { Authorization: `Bearer ${settings.token}`, Accept: 'application/json' }, signal: AbortSignal.timeout(3000),
     }).then(async (r) => (r.ok ? String((await r.json())?.user?.id ?? '') || null : null)).catch(() => null);
     p.then((v) => { if (v === null) whoami.delete(k); });
