@@ -4,7 +4,8 @@
 //! (507 `storage_full` / 503 `database_busy` / 503 `database_unavailable`, a Japanese message, no driver text,
 //! SQL or path in the body), never a 2xx for a submission that was not stored, the server stays up and
 //! recovers by itself, and afterwards every submission is stored exactly once (counted by idempotency key).
-//! (`kill -9` mid-run is in `process.rs`.)
+//! `kill -9` during evidence uploads (no half-written artefact or form) and during case transitions (each
+//! step once, with its event) on both databases; the plain `kill -9` mid-run is in `process.rs`.
 
 mod common;
 
@@ -876,4 +877,378 @@ async fn postgres_restarted_mid_run_answers_503_reconnects_and_stores_every_subm
         recovery.as_millis(),
         replays.load(Ordering::SeqCst),
     );
+}
+
+// ---------------------------------------------------------------- kill -9 during evidence upload / case transitions
+
+fn fixture_evidence() -> Value {
+    use base64::Engine;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/evidence/chain/intact_folder/case");
+    let log: Vec<Value> = std::fs::read_to_string(dir.join("log.jsonl"))
+        .expect("golden log")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("entry"))
+        .collect();
+    let mut artefacts = serde_json::Map::new();
+    for e in &log {
+        if let Some(name) = e["ref"]["name"].as_str() {
+            let bytes = std::fs::read(dir.join(name)).expect("artefact");
+            artefacts.insert(
+                name.to_string(),
+                Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
+            );
+        }
+    }
+    serde_json::json!({"log": log, "artefacts": artefacts})
+}
+
+/// A 400 KB form: each submission is an upload long enough to be cut by the kill.
+fn with_evidence(prefix: &str, i: usize, evidence: &Value, form: &str) -> Value {
+    let mut b = body(prefix, i);
+    b["evidence"] = evidence.clone();
+    b["forms"] = serde_json::json!([{"form": "provider_inquiry", "html": form}]);
+    b
+}
+
+/// Runs `n` jobs on 8 clients until `kill_after` are acknowledged, then kills the server with SIGKILL;
+/// returns the acknowledged job numbers.
+async fn run_and_kill<F, Fut>(
+    server: &mut Server,
+    n: usize,
+    kill_after: usize,
+    job: F,
+) -> BTreeSet<usize>
+where
+    F: Fn(usize) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let acked = Arc::new(Mutex::new(BTreeSet::new()));
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..8 {
+        let (acked, next, job) = (acked.clone(), next.clone(), job.clone());
+        workers.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= n {
+                    break;
+                }
+                if job(i).await {
+                    acked.lock().expect("l").insert(i);
+                }
+            }
+        }));
+    }
+    let t = Instant::now();
+    while acked.lock().expect("l").len() < kill_after {
+        assert!(
+            t.elapsed() < Duration::from_secs(120),
+            "{kill_after} acknowledged before the kill"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.child.kill().expect("kill -9");
+    let _ = server.child.wait();
+    for w in workers {
+        w.await.expect("worker");
+    }
+    let a = acked.lock().expect("l").clone();
+    assert!(a.len() < n, "killed mid-run");
+    a
+}
+
+async fn kill_9_during_evidence_upload(db: String) {
+    const N: usize = 240;
+    let token = user_add(&db);
+    let mut server = start(&db);
+    let http = client();
+    let evidence = Arc::new(fixture_evidence());
+    let form = Arc::new(format!(
+        "<!doctype html><meta charset=utf-8><p>照会書</p>{}",
+        "<p>発信者に関する情報照会書 別紙</p>".repeat(10_000)
+    ));
+    let job = {
+        let (http, base, token, evidence, form) = (
+            http.clone(),
+            server.base.clone(),
+            token.clone(),
+            evidence.clone(),
+            form.clone(),
+        );
+        move |i: usize| {
+            let (http, base, token, evidence, form) = (
+                http.clone(),
+                base.clone(),
+                token.clone(),
+                evidence.clone(),
+                form.clone(),
+            );
+            async move {
+                matches!(
+                    post(
+                        &http,
+                        &base,
+                        &token,
+                        &with_evidence("ev", i, &evidence, &form)
+                    )
+                    .await,
+                    Outcome::Acked { .. }
+                )
+            }
+        }
+    };
+    let acked = run_and_kill(&mut server, N, 60, job).await;
+    let server = start(&db);
+    for i in 0..N {
+        if !acked.contains(&i) {
+            let o = post(
+                &http,
+                &server.base,
+                &token,
+                &with_evidence("ev", i, &evidence, &form),
+            )
+            .await;
+            assert!(matches!(o, Outcome::Acked { .. }), "retry {i}: {o:?}");
+        }
+    }
+    drop(server);
+    let all: BTreeSet<String> = (0..N).map(|i| key("ev", i)).collect();
+    let stored = assert_each_once(&db, &all).await;
+    // No artefact or form half-written: each submission has all its files, each file matches its SHA-256.
+    sqlx::any::install_default_drivers();
+    let url = if db.starts_with("sqlite") {
+        format!("{db}?mode=ro")
+    } else {
+        db.clone()
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.expect("open");
+    use sqlx::Row;
+    let expected_files = evidence["artefacts"]
+        .as_object()
+        .map(|o| o.len())
+        .unwrap_or(0) as i64;
+    let rows = sqlx::query("SELECT s.id, (SELECT COUNT(*) FROM artefacts a WHERE a.submission_id = s.id), (SELECT COUNT(*) FROM forms f WHERE f.submission_id = s.id AND LENGTH(f.html) = $1) FROM submissions s")
+        .bind(form.chars().count() as i64)
+        .fetch_all(&pool)
+        .await
+        .expect("rows");
+    for r in &rows {
+        let (id, files, forms): (i64, i64, i64) = (r.get(0), r.get(1), r.get(2));
+        assert_eq!(
+            (files, forms),
+            (expected_files, 1),
+            "submission {id}: every artefact and the whole form"
+        );
+    }
+    let arts = sqlx::query("SELECT sha256, content, bytes FROM artefacts")
+        .fetch_all(&pool)
+        .await
+        .expect("artefacts");
+    for a in &arts {
+        let (sha, content, bytes): (String, Vec<u8>, i64) = (a.get(0), a.get(1), a.get(2));
+        assert_eq!(content.len() as i64, bytes, "artefact length");
+        assert_eq!(
+            patrol_evidence::sha256_hex(&content),
+            sha,
+            "artefact content matches its SHA-256"
+        );
+    }
+    pool.close().await;
+    eprintln!(
+        "faults kill -9 during evidence upload ({}): {N} submissions of {} KB with {expected_files} artefacts and a form, {} acknowledged before the kill, \
+         {stored} stored after restart and retries, 0 duplicates, {} artefacts all matching their SHA-256, every form whole",
+        if db.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" },
+        serde_json::to_vec(&with_evidence("ev", 0, &evidence, &form)).map(|v| v.len() / 1024).unwrap_or(0),
+        acked.len(),
+        arts.len(),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_evidence_uploads_leaves_no_half_written_artefact_sqlite() {
+    kill_9_during_evidence_upload(common::fresh_url(common::Kind::Sqlite).await.expect("db")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_evidence_uploads_leaves_no_half_written_artefact_postgres() {
+    match common::fresh_url(common::Kind::Postgres).await {
+        Some(db) => kill_9_during_evidence_upload(db).await,
+        None => common::skip_postgres(),
+    }
+}
+
+/// POST /api/cases/{id}/{action} as the supervisor: Ok(true) acknowledged, Ok(false) refused as
+/// invalid_transition with the case already in `target` (an earlier attempt took effect), Err otherwise.
+async fn review(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    case: i64,
+    action: &str,
+) -> Result<String, String> {
+    let r = http
+        .post(format!("{base}/api/cases/{case}/{action}"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"comment": "確認済み"}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.map_err(|e| e.to_string())?;
+    match status {
+        200 => Ok(v["status"].as_str().unwrap_or("").to_string()),
+        409 => Err(format!(
+            "409 {}",
+            v["detail"]["status"].as_str().unwrap_or("")
+        )),
+        s => Err(format!("{s} {}", v["error"])),
+    }
+}
+
+async fn kill_9_during_case_transitions(db: String) {
+    const N: usize = 300;
+    let token = user_add(&db);
+    let sup = {
+        let out = Command::new(BIN)
+            .args([
+                "user",
+                "add",
+                "--database",
+                &db,
+                "--name",
+                "佐藤",
+                "--role",
+                "supervisor",
+                "--unit",
+                "熊本中央署",
+            ])
+            .output()
+            .expect("user add");
+        String::from_utf8(out.stdout)
+            .expect("utf8")
+            .trim()
+            .to_string()
+    };
+    let mut server = start(&db);
+    let http = client();
+    // One case per post: submissions 2k and 2k+1 report the same post.
+    let mut cases = Vec::new();
+    for i in 0..N {
+        let b = body("tr", 2 * i);
+        let r = http
+            .post(format!("{}/api/submissions", server.base))
+            .bearer_auth(&token)
+            .json(&b)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 201);
+        let v: Value = r.json().await.expect("json");
+        cases.push(v["case_id"].as_i64().expect("case_id"));
+    }
+    let cases = Arc::new(cases);
+    // Each job: approve, then done — the supervisor's two steps for one case.
+    let job = {
+        let (http, base, sup, cases) = (
+            http.clone(),
+            server.base.clone(),
+            sup.clone(),
+            cases.clone(),
+        );
+        move |i: usize| {
+            let (http, base, sup, cases) = (http.clone(), base.clone(), sup.clone(), cases.clone());
+            async move {
+                review(&http, &base, &sup, cases[i], "approve")
+                    .await
+                    .is_ok()
+                    && review(&http, &base, &sup, cases[i], "done").await.is_ok()
+            }
+        }
+    };
+    let acked = run_and_kill(&mut server, N, 80, job).await;
+    let server = start(&db);
+    // After the restart, the client finishes what it has no acknowledgement for. A step that took effect
+    // before the kill is refused as invalid_transition with the case already past it: not done twice.
+    let mut already = 0;
+    for (i, case) in cases.iter().enumerate() {
+        if acked.contains(&i) {
+            continue;
+        }
+        match review(&http, &server.base, &sup, *case, "approve").await {
+            Ok(s) => assert_eq!(s, "approved"),
+            Err(e) if e == "409 approved" || e == "409 done" => already += 1,
+            Err(e) => panic!("approve {case} after restart: {e}"),
+        }
+        match review(&http, &server.base, &sup, *case, "done").await {
+            Ok(s) => assert_eq!(s, "done"),
+            Err(e) if e == "409 done" => already += 1,
+            Err(e) => panic!("done {case} after restart: {e}"),
+        }
+    }
+    drop(server);
+    sqlx::any::install_default_drivers();
+    let url = if db.starts_with("sqlite") {
+        format!("{db}?mode=ro")
+    } else {
+        db.clone()
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.expect("open");
+    use sqlx::Row;
+    for case in cases.iter() {
+        let status: String = sqlx::query("SELECT status FROM cases WHERE id = $1")
+            .bind(case)
+            .fetch_one(&pool)
+            .await
+            .expect("case")
+            .get(0);
+        let events: Vec<(String, String, String)> = sqlx::query(
+            "SELECT action, from_status, to_status FROM case_events WHERE case_id = $1 AND action IN ('approve', 'done') ORDER BY id",
+        )
+        .bind(case)
+        .fetch_all(&pool)
+        .await
+        .expect("events")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+        assert_eq!(status, "done", "case {case}");
+        assert_eq!(
+            events,
+            vec![
+                (
+                    "approve".to_string(),
+                    "new".to_string(),
+                    "approved".to_string()
+                ),
+                (
+                    "done".to_string(),
+                    "approved".to_string(),
+                    "done".to_string()
+                )
+            ],
+            "case {case}: each step once, in order, each with its event"
+        );
+    }
+    pool.close().await;
+    eprintln!(
+        "faults kill -9 during case transitions ({}): {N} cases × approve + done on 8 clients, {} finished before the kill; \
+         after restart {already} steps found already taken (409, not repeated); every case done with exactly one event per step",
+        if db.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" },
+        acked.len(),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_case_transitions_takes_each_step_once_with_its_event_sqlite() {
+    kill_9_during_case_transitions(common::fresh_url(common::Kind::Sqlite).await.expect("db"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_case_transitions_takes_each_step_once_with_its_event_postgres() {
+    match common::fresh_url(common::Kind::Postgres).await {
+        Some(db) => kill_9_during_case_transitions(db).await,
+        None => common::skip_postgres(),
+    }
 }
