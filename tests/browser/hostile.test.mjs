@@ -304,6 +304,37 @@ test('gallery edited_posts_x: an edited post is analysed again (attribute, badge
   await page.close();
 });
 
+test('a lone surrogate or an emoji drawn as an image in a post does not defeat the cropped evidence capture', async () => {
+  const c = cases.edited_posts_x;
+  const { page, errors } = await openAnalysed(c.url.href, 'article[data-testid="tweet"]', 4);
+  // X's text can carry lone surrogates (its JSON may); X draws emoji as <img alt>, which the extracted text includes.
+  await page.evaluate((s) => window.replaceTextNode('9400001', `\uD800${s}\uDFFF`), SUICIDE);
+  await page.evaluate((s) => {
+    const a = document.querySelector('article a[href$="/status/9400003"]')?.closest('article');
+    const img = document.createElement('img');
+    img.alt = '😭';
+    img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+    a?.querySelector('[data-testid="tweetText"]')?.replaceChildren(img, document.createTextNode(s));
+  }, SUICIDE);
+  for (const id of ['9400001', '9400003']) {
+    await page.waitForFunction((i) => document.querySelector(`article:has(a[href$="/status/${i}"])`)?.getAttribute('data-patrol-categories') === 'suicide_notice', id, { timeout: 20000 });
+  }
+  await setSettings({ role: 'officer', unit: '熊本南署', token: '', endpoint: '' });
+  const { p: panel } = await extensionPage('src/panel/panel.html');
+  for (const id of ['9400001', '9400003']) {
+    const [e] = await entriesOf(panel, (x) => x.post.post_id === id);
+    assert.ok(e.post.text.endsWith(id === '9400001' ? `${SUICIDE}\uFFFD` : SUICIDE), JSON.stringify(e.post.text));
+    await page.bringToFront();
+    const reply = await sendFrom(panel, { kind: 'capture-evidence', key: e.post.key });
+    assert.equal(reply.ok, true, reply.error);
+    assert.ok(reply.post_size, `post ${id}: cropped to the post, not the whole tab: ${reply.message}`);
+  }
+  await panel.close();
+  assert.deepEqual(await tripped(), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 /** Unpacks a stored (method 0) zip (what evidence/zip.js writes) into name → bytes. */
 function unzip(buf) {
   const files = new Map();

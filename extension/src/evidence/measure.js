@@ -13,7 +13,10 @@
  * @typedef {{x: number, y: number, width: number, height: number}} Rect
  */
 export async function measurePost(post) {
-  const squash = (/** @type {string|null|undefined} */ s) => (s ?? '').replace(/\s+/g, '');
+  // Lone surrogates (a hostile post can hold them) arrive in `post.text` as U+FFFD after messaging,
+  // but are still lone in the page: compare both well-formed, or the post is never found (hostile gallery).
+  const squash = (/** @type {string|null|undefined} */ s) => (s ?? '').replace(/\s+/g, '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
   const want = squash(post.text).slice(0, 80);
   /** @type {Element[]} */
   const hits = [];
@@ -26,7 +29,12 @@ export async function measurePost(post) {
   const byId = post.post_id
     ? inner.find((e) => [...e.querySelectorAll('a[href]')].some((a) => (a.getAttribute('href') ?? '').includes(/** @type {string} */ (post.post_id))))
     : undefined;
-  const el = byId ?? inner[0];
+  // No element holds the text as the page shows it (emoji drawn as <img alt>, which the extracted text
+  // includes): the flagged element linking to the post's id is the post.
+  const linked = byId || inner.length > 0 || !post.post_id ? undefined
+    : [...document.querySelectorAll('[data-patrol-categories]:not([data-patrol-categories=""])')].find((e) =>
+      [...e.querySelectorAll('a[href]')].some((a) => (a.getAttribute('href') ?? '').includes(/** @type {string} */ (post.post_id))));
+  const el = byId ?? inner[0] ?? linked;
   if (!el) return null;
   const rect = (/** @type {Element} */ e) => {
     const r = e.getBoundingClientRect();
