@@ -241,6 +241,7 @@ impl Analyzer {
             text: &text,
             profile: &profile,
             originals: [post.text, post.profile],
+            char_bytes: [char_starts(post.text), char_starts(post.profile)],
         };
 
         let child = ctx.child();
@@ -404,9 +405,27 @@ struct Ctx<'a> {
     text: &'a Scan<'a>,
     profile: &'a Scan<'a>,
     originals: [&'a str; 2],
+    /// [`char_starts`] of each original: a quote is sliced, not counted again from the start of
+    /// a 100 KB post for every hit (issue 6: that made long posts quadratic).
+    char_bytes: [Vec<usize>; 2],
+}
+
+/// Byte offset of every char of `s`, then `s.len()`.
+fn char_starts(s: &str) -> Vec<usize> {
+    s.char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(s.len()))
+        .collect()
 }
 
 impl<'a> Ctx<'a> {
+    /// Chars [start, end) of the text (`i` = 0) or the profile (1); empty when out of range.
+    fn quote(&self, i: usize, start: usize, end: usize) -> String {
+        let original = self.originals[i];
+        let at = |c: usize| self.char_bytes[i].get(c).copied().unwrap_or(original.len());
+        original[at(start)..at(end.max(start))].to_string()
+    }
+
     fn scan(&self, source: Source) -> &Scan<'a> {
         match source {
             Source::Text => self.text,
@@ -418,15 +437,15 @@ impl<'a> Ctx<'a> {
         let scan = self.scan(h.source);
         let (start, end) = scan.norm.source_span(h.start, h.end);
         let original = match h.source {
-            Source::Text => self.originals[0],
-            Source::Profile => self.originals[1],
+            Source::Text => 0,
+            Source::Profile => 1,
         };
         let concept = &self.rules.concepts[h.concept];
         Evidence {
             source: h.source,
             start,
             end,
-            text: original.chars().skip(start).take(end - start).collect(),
+            text: self.quote(original, start, end),
             signal: concept.id.clone(),
             label: concept.label.clone(),
         }
@@ -553,11 +572,7 @@ impl<'a> Ctx<'a> {
                 source: Source::Text,
                 start: p.start,
                 end: p.end,
-                text: self.originals[0]
-                    .chars()
-                    .skip(p.start)
-                    .take(p.end - p.start)
-                    .collect(),
+                text: self.quote(0, p.start, p.end),
                 signal: "named_place".to_string(),
                 label: format!("具体的な場所（{}）", p.prefectures.join("/")),
             });
