@@ -223,7 +223,7 @@ test('the queue keeps every item through 507, 503, a non-JSON 500 and a reset mi
   const shown = (fault, re) => assert.ok(during.some((x) => x.fault === fault && re.test(x.error)), `after ${fault} the status says ${re}: ${JSON.stringify(during.filter((x) => x.fault === fault).map((x) => x.error))}`);
   shown('full', /記録領域が満杯.*HTTP 507/);
   shown('down', /データベースに接続できません.*HTTP 503/);
-  shown('html500', /HTTP 500/);
+  shown('html500', /^送信先がエラーを返しました（HTTP 500）$/);
   assert.ok(during.some((x) => /未送信 3 件/.test(x.panel)), 'the side panel shows 未送信 3 件');
   assert.ok(seen.every((x) => !x.pwned && x.imgs === 0), 'the HTML of a 500 is never rendered as markup in the panel');
 

@@ -56,6 +56,10 @@ test('the endpoint down or overloaded is retried; a refusal is not', () => {
   // An acknowledgement that cannot be read is not one: retried (the key makes that safe).
   assert.equal(classify(200, 'garbage', null, 0).kind, 'retry');
   assert.equal(serverError(500, ''), '送信先がエラーを返しました（HTTP 500）');
+  // regression (faults review): a proxy's HTML error page was shown to the officer as raw markup.
+  assert.equal(serverError(500, '<html><head><title>500 Internal</title></head><body onerror=x></body></html>'),
+    '送信先がエラーを返しました（HTTP 500）');
+  assert.equal(serverError(502, 'Bad Gateway'), 'Bad Gateway（HTTP 502）');
 });
 
 test('routes keep an endpoint path prefix and encode the lookup URL', () => {

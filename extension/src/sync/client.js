@@ -39,8 +39,11 @@ export function serverError(status, text) {
   } catch {
     // not JSON: fall through
   }
-  const t = text.trim().slice(0, 300);
-  return t ? `${t}（HTTP ${status}）` : `送信先がエラーを返しました（HTTP ${status}）`;
+  // A proxy's or crashed server's page (HTML, a stack trace) means nothing to an officer: show its text only when it
+  // is one short plain line.
+  const t = text.trim();
+  const plain = t.length > 0 && t.length <= 120 && !/[<>\r\n]/.test(t);
+  return plain ? `${t}（HTTP ${status}）` : `送信先がエラーを返しました（HTTP ${status}）`;
 }
 
 /** @param {number} status */
