@@ -11,6 +11,10 @@
 #   5. each area's own script (scripts/test-<area>.sh): Node and headless-Chromium tests of the site
 #      profiles, the evidence library, the forms (PDF), the extension, the supervisors' inbox, the
 #      sync queue and the end-to-end case; they print their figures
+#   5b. hardening (issue 6): the hostile-page gallery (extension, inbox, demo page), the endpoint under attack
+#      (schemathesis with a token of each role, the authorisation matrix, limits, cookies and CSP), faults (disk
+#      full, a locked database, PostgreSQL restarted, kill -9, the extension's queue through them), the tests
+#      behind SECURITY.md and its claims check, and each cargo-fuzz target for a short fixed time
 #   6. benchmarks that print figures (never asserted): the analyzer in wasm against kuromoji and
 #      lindera-wasm under Node; the endpoint's submissions per second and latency on SQLite and PostgreSQL
 # Works non-interactively (CI=true, no standard input).
@@ -67,6 +71,12 @@ step "evaluation (patrol eval: the figures behind tests/evaluation.rs, which ran
 "$PATROL_BIN" eval
 
 for area in sites evidence forms extension inbox sync extfix; do
+    step "scripts/test-$area.sh"
+    "scripts/test-$area.sh"
+done
+
+# Hardening (issue 6): hostile pages, the endpoint under attack, faults, SECURITY.md's claims, fuzzing.
+for area in hostile apisec faults security fuzz; do
     step "scripts/test-$area.sh"
     "scripts/test-$area.sh"
 done
