@@ -370,7 +370,7 @@ impl Grammar {
             if (t.base() == "ば" || t.conj_form.starts_with("仮定")) && suggests_after(toks, i) {
                 suggestion = true;
             }
-            self.mark(&mut m, t);
+            self.mark(&mut m, t, i.checked_sub(1).and_then(|j| toks.get(j)));
             i += 1;
         }
         if suggestion {
@@ -403,8 +403,8 @@ impl Grammar {
     /// What a lexicon term's own words say (死にたい: desire; 死のう: volitional).
     pub fn term_modality(&self, toks: &[Morpheme]) -> Modality {
         let mut m = Modality::default();
-        for t in toks.iter().skip(1) {
-            self.mark(&mut m, t);
+        for (j, t) in toks.iter().enumerate().skip(1) {
+            self.mark(&mut m, t, toks.get(j - 1));
         }
         if toks.last().is_some_and(|t| t.conj_form.starts_with("命令")) {
             m.imperative = true;
@@ -412,7 +412,9 @@ impl Grammar {
         m
     }
 
-    fn mark(&self, m: &mut Modality, t: &Morpheme) {
+    /// `prev` is the word before `t`: だ is the past tense only after a verb (死んだ); after a noun
+    /// or the explanatory ん it is the copula (死にたいんだ).
+    fn mark(&self, m: &mut Modality, t: &Morpheme, prev: Option<&Morpheme>) {
         // 首吊ってこい / 首吊ってみろ / 自殺しろ: the command sits on the helper verb.
         // ください (させてください) asks on one's own behalf: a request, not a command.
         if t.is("動詞")
@@ -428,14 +430,25 @@ impl Grammar {
         if aux && self.desire.contains(b) {
             m.desire = true;
         }
-        if (aux || t.pos1 == "非自立") && self.negation.contains(b) {
+        // 会いたいんやけど / 死にたいんだ: the explanatory ん (a noun, for の) is not the negative ん.
+        if (aux || t.pos1 == "非自立") && self.negation.contains(b) && !t.is("名詞") {
             m.negated = true;
         }
         let hypothetical = aux && t.conj_form.starts_with("仮定");
         if hypothetical {
             m.conditional = true;
         }
-        if aux && !hypothetical && self.past.contains(b) {
+        let copula = b == "だ" && !prev.is_some_and(|p| p.is("動詞"));
+        // どこで売ってるんだろ / 死ぬんでしょうか: wondering, a question to oneself.
+        if aux
+            && matches!(
+                t.surface.as_str(),
+                "だろ" | "だろう" | "でしょ" | "でしょう"
+            )
+        {
+            m.question = true;
+        }
+        if aux && !hypothetical && self.past.contains(b) && !copula {
             m.past = true;
         }
         // 自殺しよかな: a helper verb's volitional stem without its う (colloquial).

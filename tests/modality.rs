@@ -149,6 +149,17 @@ fn modality_of_the_poster_s_own_words() {
             false,
         ),
         ("もう楽になりたい", "vanish_verb", ModSpec::Desire, true),
+        // The explanatory ん (…たいんやけど, …たいんだ) is not the negative ん (せん, 行かん).
+        ("死にたいんだけど", "die_verb", ModSpec::Desire, true),
+        // だ after a noun or the explanatory ん is the copula, not the past (死んだ).
+        ("もう死にたいんだ", "die_verb", ModSpec::Past, false),
+        ("友達が死んだ", "die_verb", ModSpec::Past, true),
+        (
+            "中学生と会いたいんやけど",
+            "meet_request",
+            ModSpec::Negated,
+            false,
+        ),
         // A question about the law is asked, not done.
         (
             "児童ポルノって所持してるだけでも違法なんですか？",
