@@ -61,6 +61,11 @@ pub async fn guard(
         action: action.name().to_string(),
         object: None,
     };
+    if crate::reject::uri_has_nul(req.uri()) {
+        // U+0000 in a path id or a query filter reached PostgreSQL as text and failed there as a 500.
+        let e = ApiError::BadRequest("URL に文字コード0（%00）は使えません".into());
+        return with_info(e.into_response(), info);
+    }
     if action != Action::Public {
         let id = match identify(&state.db, req.headers(), &method).await {
             Ok(id) => id,

@@ -29,6 +29,11 @@ pub fn method_not_allowed(allow: &[&str]) -> Response {
     resp
 }
 
+/// Whether the path or the query string carries an encoded U+0000 (`%00`), which no text column can store.
+pub fn uri_has_nul(uri: &axum::http::Uri) -> bool {
+    uri.path().contains("%00") || uri.query().is_some_and(|q| q.contains("%00"))
+}
+
 fn code_and_message(status: StatusCode) -> (&'static str, &'static str) {
     match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
@@ -92,6 +97,19 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_encoded_nul_anywhere_in_the_uri_is_found() {
+        for (u, nul) in [
+            ("/api/cases?unit=a%00b", true),
+            ("/api/submissions/1/artefacts/a%00.png", true),
+            ("/api/cases?unit=%2500", false),
+            ("/api/cases?unit=100", false),
+        ] {
+            let uri: axum::http::Uri = u.parse().expect("uri");
+            assert_eq!(uri_has_nul(&uri), nul, "{u}");
+        }
+    }
 
     #[test]
     fn framework_rejections_get_a_code_and_japanese_text() {

@@ -307,7 +307,7 @@ fn evidence() -> Value {
 
 /// The token that makes an object of `rel` for a caller of `role`, or None where the relation cannot exist
 /// (a volunteer has no evidence, an admin no unit colleagues, only supervisors register holds).
-fn maker<'w>(w: &'w World, obj: Obj, role: Role, rel: Rel) -> Option<&'w str> {
+fn maker(w: &World, obj: Obj, role: Role, rel: Rel) -> Option<&str> {
     let own = match role {
         Role::Admin => "admin",
         Role::Supervisor => "sup",
