@@ -125,7 +125,8 @@ impl Modality {
             ModSpec::Negated => self.negated && !self.invite(),
             ModSpec::Past => self.past && !self.negated,
             ModSpec::Conditional => self.conditional && !self.negated,
-            ModSpec::Said => !self.hearsay && !self.negated,
+            // Said now, not reported or past: 写真撮ってもらった is what happened, not a request.
+            ModSpec::Said => !self.hearsay && !self.negated && !self.past,
             ModSpec::Question => self.question,
         }
     }

@@ -160,6 +160,13 @@ fn modality_of_the_poster_s_own_words() {
             ModSpec::Negated,
             false,
         ),
+        // A request that already happened is not one being made.
+        (
+            "写真撮ってもらった",
+            "produce_request",
+            ModSpec::Said,
+            false,
+        ),
         // A question about the law is asked, not done.
         (
             "児童ポルノって所持してるだけでも違法なんですか？",
