@@ -325,6 +325,15 @@ impl Grammar {
                 continue;
             }
             if !function_word {
+                // 死にたい死にたい言う: the phrase said twice is read once, from its second time.
+                if !m.conditional && t.is("動詞") && t.base() == toks[end - 1].base() {
+                    i += 1;
+                    continue;
+                }
+                // 死にたい言うなら / 死ぬ言うてた: the quoting と/って is often left out.
+                if t.is("動詞") && matches!(t.base(), "言う" | "いう" | "云う") {
+                    m.hearsay = true;
+                }
                 ended = false;
                 // 自殺募集してるアカウント見つけた: the phrase describes an account, a post or a
                 // site (a relative clause), so it is not the poster's own act.

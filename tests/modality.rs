@@ -160,6 +160,15 @@ fn modality_of_the_poster_s_own_words() {
             ModSpec::Negated,
             false,
         ),
+        // The quoting って is often dropped before 言う; a phrase said twice is read once.
+        ("あいつ死にたい言うなら", "die_verb", ModSpec::Desire, false),
+        (
+            "死にたい死にたい言うけど",
+            "die_verb",
+            ModSpec::Desire,
+            false,
+        ),
+        ("遺書書いた。死にたい", "die_verb", ModSpec::Desire, true),
         // A request that already happened is not one being made.
         (
             "写真撮ってもらった",
