@@ -66,6 +66,23 @@ pub async fn guard(
         let e = ApiError::BadRequest("URL に文字コード0（%00）は使えません".into());
         return with_info(e.into_response(), info);
     }
+    if action == Action::Public && method == axum::http::Method::POST {
+        // Log-in is the one write anyone may send: limited per remote address, so a flood of token guesses
+        // costs the database no more than one user's requests.
+        let remote = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        if let Err(secs) = state.limiter.check(crate::ratelimit::address_key(remote)) {
+            return with_info(
+                ApiError::RateLimited {
+                    retry_after_secs: secs,
+                }
+                .into_response(),
+                info,
+            );
+        }
+    }
     if action != Action::Public {
         let id = match identify(&state.db, req.headers(), &method).await {
             Ok(id) => id,

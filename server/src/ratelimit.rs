@@ -36,3 +36,37 @@ impl Limiter {
         }
     }
 }
+
+/// The bucket of an unauthenticated caller: its remote address, kept apart from user ids (which are positive).
+pub fn address_key(ip: Option<std::net::IpAddr>) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let Some(ip) = ip else { return -1 };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    ip.hash(&mut h);
+    -((h.finish() >> 2) as i64) - 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_buckets_never_meet_user_buckets() {
+        let a = address_key(Some("192.0.2.1".parse().expect("ip")));
+        let b = address_key(Some("192.0.2.2".parse().expect("ip")));
+        assert!(a < -1 && b < -1 && a != b);
+        assert_eq!(address_key(None), -1);
+        assert_eq!(a, address_key(Some("192.0.2.1".parse().expect("ip"))));
+    }
+
+    #[test]
+    fn a_burst_of_twice_the_rate_then_refusal_with_seconds_to_wait() {
+        let l = Limiter::new(2);
+        for _ in 0..4 {
+            assert!(l.check(7).is_ok());
+        }
+        assert_eq!(l.check(7), Err(1));
+        assert!(l.check(8).is_ok(), "another bucket is untouched");
+        assert!(Limiter::new(0).check(7).is_ok(), "0 = unlimited");
+    }
+}

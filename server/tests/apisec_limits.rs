@@ -560,3 +560,52 @@ async fn stored_forms_can_run_nothing_and_post_nowhere(kind: Kind) {
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
 }
 on_both!(stored_forms_can_run_nothing_and_post_nowhere);
+
+/// Log-in is the one write anyone may send: token guesses from one address are rate-limited like a user's
+/// requests (429 with Retry-After), and a user's own requests are not slowed by them.
+async fn log_in_attempts_are_rate_limited_per_address(kind: Kind) {
+    let Some(app) = app_with(
+        kind,
+        Config {
+            rate_per_sec: 2,
+            ..Config::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let sup = app.user("責任者", "supervisor", A).await;
+    let mut statuses = Vec::new();
+    let mut limited = None;
+    for i in 0..8 {
+        let r = app
+            .send(
+                "POST",
+                "/api/session",
+                None,
+                Some(&json!({"token": format!("{i:064}")})),
+                &[],
+            )
+            .await;
+        statuses.push(r.status.as_u16());
+        if r.status == StatusCode::TOO_MANY_REQUESTS && limited.is_none() {
+            limited = Some(r);
+        }
+    }
+    assert_eq!(&statuses[..4], &[401; 4], "{statuses:?}");
+    let r = limited.unwrap_or_else(|| panic!("no 429 in {statuses:?}"));
+    assert_error(&r, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    let wait: u64 = r.headers["retry-after"]
+        .to_str()
+        .expect("Retry-After")
+        .parse()
+        .expect("seconds");
+    let last = app.last_audit(1).await;
+    assert_eq!((last[0].0.as_str(), last[0].3), ("refused", 429));
+    // The bearer token's own bucket is untouched by the guesses.
+    assert_eq!(app.get("/api/session", &sup).await.status, StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    login(&app, &sup, &[]).await;
+}
+on_both!(log_in_attempts_are_rate_limited_per_address);
