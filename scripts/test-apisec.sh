@@ -112,11 +112,12 @@ run_schemathesis() {
     out="$WORK/st.$label.$role.txt"
     # One worker: CPython 3.11.7's ast.parse is not thread-safe under hypothesis (an "AST constructor recursion
     # depth mismatch" runtime error with 2 workers).
-    if ! "$VENV/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
+    # Run from the temp dir: schemathesis keeps its example database (.schemathesis/) in the working directory.
+    if ! (cd "$WORK" && "$VENV/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
         -H "Authorization: Bearer $(cat "$WORK/$label.$role")" \
         --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
         --phases examples,coverage,fuzzing --max-examples "$examples" --seed "$SEED" -w 1 \
-        --no-color > "$out" 2>&1; then
+        --no-color > "$out" 2>&1); then
         say "schemathesis FAILED on $label as $role:" >&2
         sed -n '/FAILURES\|ERRORS/,/SUMMARY/p' "$out" | head -150 >&2
         grep -E 'Test cases|failures|errors' "$out" >&2 || true
