@@ -132,6 +132,8 @@ pub fn scan<'d>(
                             .all(|(b, t)| *b == t.key_base)
                     {
                         push(Some(ti), term.concept, i, i + n, &mut hits, &toks);
+                    } else if let Some(end) = match_across_adverbs(&term.bases, &toks, i) {
+                        push(Some(ti), term.concept, i, end, &mut hits, &toks);
                     }
                 }
             }
@@ -234,6 +236,38 @@ pub fn scan<'d>(
         toks,
         hits,
     }
+}
+
+/// Matches a term whose object and verb are split by an adverb (手首を深く切ります, 首をそっと吊る):
+/// after a case particle of the term, up to two adverbs (or adjectives in their adverbial form)
+/// may stand before the next word of the term. Returns the end of the match.
+fn match_across_adverbs(bases: &[String], toks: &[Morpheme], start: usize) -> Option<usize> {
+    if bases.len() < 3 {
+        return None;
+    }
+    let mut k = start;
+    for (j, b) in bases.iter().enumerate() {
+        let mut skipped = 0;
+        loop {
+            let t = toks.get(k)?;
+            if *b == t.key_base {
+                break;
+            }
+            let after_particle = j > 0
+                && toks.get(k.checked_sub(1)?).is_some_and(|p| {
+                    p.is("助詞") && matches!(p.surface.as_str(), "を" | "に" | "で" | "へ")
+                })
+                || skipped > 0;
+            let adverbial = t.is("副詞") || (t.is("形容詞") && t.conj_form.starts_with("連用"));
+            if !(after_particle && adverbial && skipped < 2) {
+                return None;
+            }
+            skipped += 1;
+            k += 1;
+        }
+        k += 1;
+    }
+    Some(k)
 }
 
 /// Whether each morpheme stands inside 「」 or 『』 (closed within the text).
