@@ -609,3 +609,42 @@ async fn log_in_attempts_are_rate_limited_per_address(kind: Kind) {
     login(&app, &sup, &[]).await;
 }
 on_both!(log_in_attempts_are_rate_limited_per_address);
+
+/// Found by schemathesis: the framework's own refusals were plain text (a path id that is not a number, a query
+/// value of the wrong type) and a method a path does not have was a 500. Every /api answer is the JSON shape.
+async fn framework_refusals_are_json_errors_and_unknown_methods_405(kind: Kind) {
+    let Some(app) = app_with(
+        kind,
+        Config {
+            rate_per_sec: 0,
+            ..Config::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let sup = app.user("責任者", "supervisor", A).await;
+    for path in [
+        "/api/cases/not-a-number",
+        "/api/cases?limit=true",
+        "/api/takedowns/overdue?days=9223372036854775808",
+        "/api/lookup",
+    ] {
+        let r = app.get(path, &sup).await;
+        assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    for m in ["TRACE", "PATCH", "PUT"] {
+        let r = app.send(m, "/api/cases", Some(&sup), None, &[]).await;
+        assert_error(&r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+        assert_eq!(r.headers["allow"], "GET");
+        let last = app.last_audit(1).await;
+        assert_eq!((last[0].1.as_str(), last[0].3), ("unrouted", 405));
+    }
+    // Huge day counts are clamped, not a panic that drops the connection.
+    let r = app
+        .get("/api/takedowns/overdue?days=9223372036854775806", &sup)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+}
+on_both!(framework_refusals_are_json_errors_and_unknown_methods_405);
