@@ -30,6 +30,8 @@ if [[ ! -f build/dict/ipadic.pdic ]]; then
   exit 1
 fi
 
+WORK_LOG="$(mktemp /tmp/patrol-fuzz-test.XXXXXX)"
+trap 'rm -f "$WORK_LOG"' EXIT
 echo "== cargo fuzz build -O -a (ASan, debug assertions) into $FUZZ_TARGET_DIR"
 build_start=$SECONDS
 # (cargo fuzz build takes one target or none: all are built unless exactly one is asked for.)
@@ -50,8 +52,18 @@ for t in "${TARGETS[@]}"; do
 done
 echo "build: $((SECONDS - build_start)) s"
 
+echo "== the targets' checks are live on the seeds (cargo test --release, fuzz/tests/)"
+test_start=$SECONDS
+if ! cargo test --release --manifest-path fuzz/Cargo.toml --target-dir "$FUZZ_TARGET_DIR" >"$WORK_LOG" 2>&1; then
+  cat "$WORK_LOG" >&2
+  echo "fuzz: the seed tests failed" >&2
+  exit 1
+fi
+grep -E '^test |^test result' "$WORK_LOG" || true
+echo "seed tests: $((SECONDS - test_start)) s"
+
 WORK="$(mktemp -d /tmp/patrol-fuzz.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
+trap 'rm -rf "$WORK" "$WORK_LOG"' EXIT
 passed=0
 failed=0
 run_start=$SECONDS

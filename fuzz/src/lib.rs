@@ -4,6 +4,9 @@
 
 use patrol::analyze::{Analysis, Analyzer, Config};
 
+pub mod chain;
+pub mod forms;
+
 /// The year birth years are judged against: fixed, so that a crash found today replays the same.
 pub const AS_OF_YEAR: i32 = 2026;
 
