@@ -365,6 +365,14 @@ impl Analyzer {
                     .iter()
                     .any(|c| c.is_suicide() == f.category.is_suicide())
         });
+        // 001 §4(6) is the residual item ("その他…"): a post that falls under §4(1)–(5) is not
+        // also "other", even when that flag came from a fallback rule itself.
+        let other_child = flags
+            .iter()
+            .any(|f| !f.category.is_suicide() && f.category != Category::ChildSexualization);
+        if other_child {
+            flags.retain(|f| f.category != Category::ChildSexualization || !f.fallback);
+        }
         for f in flags.iter_mut() {
             f.evidence
                 .sort_by_key(|e| (e.source == Source::Profile, e.start, e.end));
