@@ -23,7 +23,7 @@ echo "test-faults: PostgreSQL at $PATROL_TEST_POSTGRES (data $PATROL_FAULTS_PG_D
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test -p patrol-server --release --test faults -- --nocapture --test-threads 1 2>&1 | tee "$log" \
+PATROL_FAULTS_REQUIRE_PG=1 cargo test -p patrol-server --release --test faults -- --nocapture --test-threads 1 2>&1 | tee "$log" \
     | grep -E '^test |test result|^faults|panicked|skipped'
 status=${PIPESTATUS[0]}
 set -e
