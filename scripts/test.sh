@@ -75,7 +75,9 @@ for area in sites evidence forms extension inbox sync extfix; do
     "scripts/test-$area.sh"
 done
 
-# Hardening (issue 6): hostile pages, the endpoint under attack, faults, SECURITY.md's claims, fuzzing.
+# Hardening (issue 6): hostile pages, the endpoint under attack, faults, SECURITY.md's claims, fuzzing
+# (each fuzz target for FUZZ_SECONDS here; scripts/fuzz-long.sh for long runs).
+export FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 for area in hostile apisec faults security fuzz; do
     step "scripts/test-$area.sh"
     "scripts/test-$area.sh"
