@@ -30,4 +30,4 @@ export PATROL_SERVER="${PATROL_SERVER:-$TARGET/release/patrol-server}"
 
 echo "== browser tests (Chromium): capture, profile updates, sync fixes"
 node --test --test-concurrency=1 \
-    tests/browser/capture.test.mjs tests/browser/profile-updates.test.mjs tests/browser/extfix-sync.test.mjs
+    tests/browser/tab-shot.test.mjs tests/browser/capture.test.mjs tests/browser/profile-updates.test.mjs tests/browser/extfix-sync.test.mjs

@@ -10,6 +10,7 @@
 import { captureCase, captureCaseWithoutCrop, addFinalForm } from './case.js';
 import { exportCase } from './export.js';
 import { measurePost } from './measure.js';
+import { captureTab } from './tab-shot.js';
 import { caseOfPost, evidenceStore } from '../sync/evidence-link.js';
 import { renderFormHtml } from '../background/forms.js';
 import { formsFor } from '../shared/offers.js';
@@ -102,7 +103,7 @@ export async function capturePost(entry, settings) {
   let dataUrl = null;
   let failure = '';
   try {
-    dataUrl = await chrome.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+    dataUrl = await captureTab(tab.windowId);
   } catch (e) {
     failure = `画面を取得できません（${e instanceof Error ? e.message : String(e)}）`;
   }
