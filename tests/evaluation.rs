@@ -38,8 +38,9 @@ const DEV6_MAX_FALSE_ALARM_RATE: f64 = 0.035;
 /// 2026.11.22.7); grammar fixes from the misses of dev5–dev7 brought it to 0.922 / 2.0 %.
 const DEV7_MIN_MICRO_F1: f64 = 0.91;
 const DEV7_MAX_FALSE_ALARM_RATE: f64 = 0.03;
-/// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.871 / 4.3 % at 2026.11.22.12.
-const HELDOUT_MIN_MICRO_F1: f64 = 0.865;
+/// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.871 / 4.3 % at 2026.11.22.12, 0.877 / 4.3 % at
+/// 2026.11.22.19 (precision 0.904→0.918, recall 0.840 unchanged).
+const HELDOUT_MIN_MICRO_F1: f64 = 0.87;
 const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.05;
 
 struct Part {
