@@ -10,6 +10,7 @@ use crate::category::Category;
 use crate::matcher::{masked, satisfying, scan, Hit, Scan, Source};
 use crate::morph::Morphology;
 use crate::normalize::normalize;
+use crate::reach::Reach;
 use crate::region::{judge, Gazetteer, Place, Region, DEFAULT_JURISDICTION};
 use crate::rules::{Cond, RuleSet};
 
@@ -249,6 +250,7 @@ impl Analyzer {
         places.extend(self.gazetteer.places(&profile, &self.config.jurisdiction));
         let region = judge(&places);
 
+        let reach = Reach::new(post.text);
         let mut candidates: Vec<Flag> = Vec::new();
         let mut suppressed: Vec<Suppressed> = Vec::new();
         for rule in &self.rules.rules {
@@ -276,12 +278,13 @@ impl Analyzer {
                 });
                 continue;
             }
-            if let Some(ev) = ctx.first_any(&rule.unless, Source::Text) {
+            let exclusions = ctx.all_any(&rule.unless, &[Source::Text]);
+            if let Some(ev) = reach.covering(&exclusions, &evidence) {
                 suppressed.push(Suppressed {
                     category: rule.category,
                     rule: rule.id.clone(),
                     reason: format!("除外条件: {}", ev.label),
-                    evidence: vec![ev],
+                    evidence: vec![ev.clone()],
                 });
                 continue;
             }
@@ -312,7 +315,10 @@ impl Analyzer {
                 if !s.categories.contains(&flag.category) {
                     continue;
                 }
-                let mut trigger = ctx.first_any(&s.when, Source::Text);
+                // A context word in the text speaks only for the flag words it reaches (long posts);
+                // the author's profile speaks for the whole post.
+                let in_text = ctx.all_any(&s.when, &[Source::Text]);
+                let mut trigger = reach.covering(&in_text, &flag.evidence).cloned();
                 if trigger.is_none() && s.profile {
                     trigger = ctx.first_any(&s.when, Source::Profile);
                 }
@@ -382,7 +388,7 @@ impl Analyzer {
         suppressed.dedup_by(|a, b| a.category == b.category && a.reason == b.reason);
 
         let suicide = flags.iter().any(|f| f.category.is_suicide());
-        let urgency = suicide.then(|| ctx.urgency(&flags, &places));
+        let urgency = suicide.then(|| ctx.urgency(&flags, &places, &reach));
         let inquiry = urgency.as_ref().is_some_and(|u| u.inquiry);
         if inquiry {
             for f in flags.iter_mut() {
@@ -565,7 +571,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// 003 §4(1)ア (ア)–(エ); §4(1)イ applies the same to group suicide.
-    fn urgency(&self, flags: &[Flag], places: &[Place]) -> Urgency {
+    fn urgency(&self, flags: &[Flag], places: &[Place], reach: &Reach) -> Urgency {
         let u = &self.rules.urgency;
         let timing = self.all_any(&u.timing, &[Source::Text]);
         let mut specific = self.all_any(&u.specific, &[Source::Text]);
@@ -587,6 +593,17 @@ impl<'a> Ctx<'a> {
         }
         let explicit = self.all_any(&u.explicit, &[Source::Text]);
         let doubt = self.all_any(&u.doubt, &[Source::Text, Source::Profile]);
+        // 003 §4(1)ア(エ): in a long post a joke mark or a game far from the announcement casts no doubt on it.
+        let doubt: Vec<Evidence> = if reach.is_short() || explicit.is_empty() {
+            doubt
+        } else {
+            doubt
+                .into_iter()
+                .filter(|d| {
+                    d.source == Source::Profile || explicit.iter().any(|e| reach.reaches(d, e))
+                })
+                .collect()
+        };
         let announced = flags
             .iter()
             .any(|f| matches!(f.category, Category::SuicideNotice | Category::GroupSuicide));

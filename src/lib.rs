@@ -17,6 +17,7 @@ pub mod grammar;
 pub mod matcher;
 pub mod morph;
 pub mod normalize;
+pub mod reach;
 pub mod region;
 pub mod rules;
 
