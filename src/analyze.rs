@@ -1,6 +1,6 @@
 //! The analysis of one post (and its author's profile): categories, child, region, urgency.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use lindera::dictionary::Dictionary;
@@ -278,13 +278,13 @@ impl Analyzer {
                 });
                 continue;
             }
-            let exclusions = ctx.all_any(&rule.unless, &[Source::Text]);
-            if let Some(ev) = reach.covering(&exclusions, &evidence) {
+            let exclusions = ctx.context_hits(&rule.unless, &reach);
+            if let Some(ev) = ctx.covering(&reach, &exclusions, &evidence) {
                 suppressed.push(Suppressed {
                     category: rule.category,
                     rule: rule.id.clone(),
                     reason: format!("除外条件: {}", ev.label),
-                    evidence: vec![ev.clone()],
+                    evidence: vec![ev],
                 });
                 continue;
             }
@@ -310,15 +310,18 @@ impl Analyzer {
 
         // Context suppressors: news, prevention campaigns, fiction, parents, jokes.
         let mut kept: Vec<Flag> = Vec::new();
+        let mut context_words: Vec<Option<Vec<ContextHit>>> =
+            vec![None; self.rules.suppressors.len()];
         'flags: for flag in candidates {
-            for s in &self.rules.suppressors {
+            for (i, s) in self.rules.suppressors.iter().enumerate() {
                 if !s.categories.contains(&flag.category) {
                     continue;
                 }
                 // A context word in the text speaks only for the flag words it reaches (long posts);
                 // the author's profile speaks for the whole post.
-                let in_text = ctx.all_any(&s.when, &[Source::Text]);
-                let mut trigger = reach.covering(&in_text, &flag.evidence).cloned();
+                let in_text =
+                    context_words[i].get_or_insert_with(|| ctx.context_hits(&s.when, &reach));
+                let mut trigger = ctx.covering(&reach, in_text, &flag.evidence);
                 if trigger.is_none() && s.profile {
                     trigger = ctx.first_any(&s.when, Source::Profile);
                 }
@@ -339,11 +342,16 @@ impl Analyzer {
 
         // One flag per category: the most confident rule, with the evidence of all.
         let mut by_cat: BTreeMap<Category, Flag> = BTreeMap::new();
+        // Evidence already held per category, by span and signal (a long post holds thousands: a
+        // linear `contains` per item was quadratic).
+        let mut held: BTreeMap<Category, HashSet<(Source, usize, usize, String)>> = BTreeMap::new();
+        let key = |e: &Evidence| (e.source, e.start, e.end, e.signal.clone());
         for flag in kept {
+            let seen = held.entry(flag.category).or_default();
             match by_cat.get_mut(&flag.category) {
                 Some(best) => {
                     for e in flag.evidence.iter() {
-                        if !best.evidence.contains(e) {
+                        if seen.insert(key(e)) {
                             best.evidence.push(e.clone());
                         }
                     }
@@ -355,6 +363,7 @@ impl Analyzer {
                     }
                 }
                 None => {
+                    seen.extend(flag.evidence.iter().map(key));
                     by_cat.insert(flag.category, flag);
                 }
             }
@@ -423,6 +432,9 @@ struct Ctx<'a> {
     /// a 100 KB post for every hit (issue 6: that made long posts quadratic).
     char_bytes: [Vec<usize>; 2],
 }
+
+/// A context word's span in the original text, and its hit (for the quote, built only when it suppresses).
+type ContextHit<'s> = ((usize, usize), &'s Hit);
 
 /// Byte offset of every char of `s`, then `s.len()`.
 fn char_starts(s: &str) -> Vec<usize> {
@@ -536,17 +548,57 @@ impl<'a> Ctx<'a> {
 
     fn all_any(&self, conds: &[Cond], sources: &[Source]) -> Vec<Evidence> {
         let mut out = Vec::new();
+        // A long post can hold thousands of hits: dedup by key, not by scanning `out` (was quadratic).
+        let mut seen: HashSet<(bool, usize, usize, usize)> = HashSet::new();
         for &s in sources {
             for c in conds {
                 for h in satisfying(self.scan(s), c) {
-                    let e = self.evidence(h);
-                    if !out.contains(&e) {
-                        out.push(e);
+                    let span = self.scan(s).norm.source_span(h.start, h.end);
+                    if seen.insert((s == Source::Text, span.0, span.1, h.concept)) {
+                        out.push(self.evidence(h));
                     }
                 }
             }
         }
         out
+    }
+
+    /// The text hits of a rule's exclusions or a suppressor's context words, as spans of the original
+    /// text (quotes are built only for the one that suppresses): in a short post only the first is
+    /// needed, since it speaks for the whole post.
+    fn context_hits<'s>(
+        &'s self,
+        conds: &'s [Cond],
+        reach: &Reach,
+    ) -> Vec<((usize, usize), &'s Hit)> {
+        let span = |h: &'s Hit| (self.text.norm.source_span(h.start, h.end), h);
+        if reach.is_short() {
+            conds
+                .iter()
+                .find_map(|c| satisfying(self.text, c).next())
+                .map(span)
+                .into_iter()
+                .collect()
+        } else {
+            conds
+                .iter()
+                .flat_map(|c| satisfying(self.text, c))
+                .map(span)
+                .collect()
+        }
+    }
+
+    /// The context word among `hits` that speaks for every text span of `evidence`, as evidence.
+    fn covering(
+        &self,
+        reach: &Reach,
+        hits: &[ContextHit],
+        evidence: &[Evidence],
+    ) -> Option<Evidence> {
+        let spans: Vec<(usize, usize)> = hits.iter().map(|&(s, _)| s).collect();
+        reach
+            .covering(&spans, evidence)
+            .map(|i| self.evidence(hits[i].1))
     }
 
     /// 001 §4: the poster or the person addressed is judged a child, from the post or the profile.
@@ -600,7 +652,8 @@ impl<'a> Ctx<'a> {
             doubt
                 .into_iter()
                 .filter(|d| {
-                    d.source == Source::Profile || explicit.iter().any(|e| reach.reaches(d, e))
+                    d.source == Source::Profile
+                        || explicit.iter().any(|e| reach.reaches((d.start, d.end), e))
                 })
                 .collect()
         };

@@ -10,7 +10,7 @@ use crate::morph::Morpheme;
 use crate::normalize::{fold_into, is_kanji, Normalized};
 use crate::rules::{ConceptKind, Cond, RuleSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Text,

@@ -62,41 +62,46 @@ impl Reach {
         self.short
     }
 
-    /// Whether the context word `trigger` speaks for the words at `span`.
-    pub fn reaches(&self, trigger: &Evidence, span: &Evidence) -> bool {
+    /// Whether the context word at chars [start, end) speaks for the words at `span`.
+    pub fn reaches(&self, (start, end): (usize, usize), span: &Evidence) -> bool {
         if self.short {
             return true;
         }
         let (from, to) = self.context(span.start, span.end);
-        trigger.start < to && trigger.end > from
+        start < to && end > from
     }
 
-    /// The context word that speaks for every text span of a flag's evidence, if one does (the first
-    /// that reaches the first span; in a short post, simply the first found). None when some span of
-    /// the flag stands outside every trigger's reach: the flag stays.
-    pub fn covering<'e>(
-        &self,
-        triggers: &'e [Evidence],
-        evidence: &[Evidence],
-    ) -> Option<&'e Evidence> {
-        let spans: Vec<&Evidence> = evidence
-            .iter()
-            .filter(|e| e.source == Source::Text)
-            .collect();
-        let texts: Vec<&'e Evidence> = triggers
-            .iter()
-            .filter(|t| t.source == Source::Text)
-            .collect();
-        let Some(first) = spans.first() else {
-            return texts.first().copied();
+    /// Which of the context words (`triggers`, spans of the text) speaks for every text span of a
+    /// flag's evidence, if one does: the first that reaches the first span (in a short post simply the
+    /// first found). None when some span of the flag stands outside every trigger's reach: the flag stays.
+    pub fn covering(&self, triggers: &[(usize, usize)], evidence: &[Evidence]) -> Option<usize> {
+        let mut spans = evidence.iter().filter(|e| e.source == Source::Text);
+        let Some(first) = spans.next() else {
+            return (!triggers.is_empty()).then_some(0);
         };
-        if !spans
-            .iter()
-            .all(|s| texts.iter().any(|t| self.reaches(t, s)))
-        {
-            return None;
+        if !self.short {
+            // Thousands of spans and triggers in a long post: triggers sorted by start with the running
+            // maximum of their ends answer "does any trigger overlap this context" by binary search.
+            let mut iv: Vec<(usize, usize)> = triggers.to_vec();
+            iv.sort_unstable();
+            let mut max_end = Vec::with_capacity(iv.len());
+            let mut m = 0;
+            for &(_, e) in &iv {
+                m = m.max(e);
+                max_end.push(m);
+            }
+            let reached = |s: &Evidence| {
+                let (from, to) = self.context(s.start, s.end);
+                let k = iv.partition_point(|&(start, _)| start < to);
+                k > 0 && max_end[k - 1] > from
+            };
+            if !reached(first) || !spans.all(reached) {
+                return None;
+            }
         }
-        texts.iter().find(|t| self.reaches(t, first)).copied()
+        triggers
+            .iter()
+            .position(|&(start, end)| self.reaches((start, end), first))
     }
 }
 
@@ -118,7 +123,7 @@ mod tests {
     #[test]
     fn a_short_post_is_one_context() {
         let r = Reach::new(&"あ".repeat(SHORT_POST_CHARS));
-        assert!(r.covering(&[ev(270, 272)], &[ev(0, 2)]).is_some());
+        assert!(r.covering(&[(270, 272)], &[ev(0, 2)]).is_some());
     }
 
     #[test]
@@ -126,17 +131,17 @@ mod tests {
         let text = format!("今夜飛び降ります\n{}\nニュース", "あ".repeat(400));
         let r = Reach::new(&text);
         let news = text.chars().count() - 4;
-        assert!(r.covering(&[ev(news, news + 4)], &[ev(2, 7)]).is_none());
+        assert!(r.covering(&[(news, news + 4)], &[ev(2, 7)]).is_none());
         // On the same line it still speaks for the span.
-        assert!(r.covering(&[ev(0, 2)], &[ev(2, 7)]).is_some());
+        assert!(r.covering(&[(0, 2)], &[ev(2, 7)]).is_some());
     }
 
     #[test]
     fn within_a_long_line_a_context_word_reaches_a_window() {
         let text = "あ".repeat(1000);
         let r = Reach::new(&text);
-        assert!(r.covering(&[ev(600, 604)], &[ev(500, 505)]).is_some());
-        assert!(r.covering(&[ev(900, 904)], &[ev(500, 505)]).is_none());
+        assert!(r.covering(&[(600, 604)], &[ev(500, 505)]).is_some());
+        assert!(r.covering(&[(900, 904)], &[ev(500, 505)]).is_none());
     }
 
     #[test]
@@ -145,10 +150,10 @@ mod tests {
         let r = Reach::new(&text);
         // A trigger on the first line does not speak for a span on the second.
         assert!(r
-            .covering(&[ev(10, 12)], &[ev(20, 22), ev(400, 402)])
+            .covering(&[(10, 12)], &[ev(20, 22), ev(400, 402)])
             .is_none());
         assert!(r
-            .covering(&[ev(10, 12), ev(410, 412)], &[ev(20, 22), ev(400, 402)])
+            .covering(&[(10, 12), (410, 412)], &[ev(20, 22), ev(400, 402)])
             .is_some());
     }
 }
