@@ -71,7 +71,8 @@ start_server() {
     port="$(free_port)"
     for role in admin supervisor officer volunteer; do
         "$SERVER" user add --database "$database" --name "apisec-$role" --role "$role" --unit 熊本中央署 \
-            > "$WORK/$label.$role"
+            > "$WORK/$label.$role" || { say "FAILED: user add ($label, $role)" >&2; return 1; }
+        [ -s "$WORK/$label.$role" ] || { say "FAILED: no token for $role ($label)" >&2; return 1; }
     done
     "$SERVER" --listen "127.0.0.1:$port" --database "$database" --rate-limit 0 > "$WORK/$label.log" 2>&1 &
     echo "$!" > "$WORK/$label.pid"
@@ -79,8 +80,8 @@ start_server() {
         curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
         sleep 0.1
     done
-    curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null
-    "$VENV/bin/python" - "http://127.0.0.1:$port" "$WORK/$label" "$ROOT" <<'PY'
+    curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null || { say "FAILED: $label server did not start" >&2; return 1; }
+    "$VENV/bin/python" - "http://127.0.0.1:$port" "$WORK/$label" "$ROOT" <<'PY' || { say "FAILED: seeding $label" >&2; return 1; }
 import json, sys, urllib.request
 base, prefix, root = sys.argv[1:4]
 tok = {r: open(f"{prefix}.{r}").read().strip() for r in ("admin", "supervisor", "officer", "volunteer")}
@@ -136,7 +137,7 @@ PG_DB="apisec_$$_$RANDOM"
 "$PSQL" -q "$PATROL_TEST_POSTGRES" -c "CREATE DATABASE $PG_DB" >/dev/null
 lane() {
     local label="$1" database="$2" examples="$3" port role
-    port="$(start_server "$label" "$database")"
+    port="$(start_server "$label" "$database")" || return 1
     for role in admin supervisor officer volunteer; do
         run_schemathesis "$label" "$port" "$role" "$examples" || return 1
     done
@@ -167,9 +168,9 @@ rust_tests() {
             local bin
             bin="$(ls -t "$CARGO_TARGET_DIR"/release/deps/"$t"-* 2>/dev/null | grep -v '\.d$' | head -1)"
             [ -x "$bin" ] || { say "no built test binary for $t" >&2; return 1; }
-            "$bin" --test-threads 2 --nocapture 2>&1
+            "$bin" --test-threads 2 --nocapture 2>&1 || return 1
         else
-            cargo test -q -p patrol-server --release --test "$t" -- --nocapture 2>&1
+            cargo test -q -p patrol-server --release --test "$t" -- --nocapture 2>&1 || return 1
         fi
     done
 }

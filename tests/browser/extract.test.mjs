@@ -230,6 +230,25 @@ test('extractPosts on a subtree finds only the posts inside it; authorProfileTex
   }
 });
 
+test('a NUL a page script puts into a post is read as U+FFFD (the endpoint refuses NUL: the flagged post could never be submitted)', async () => {
+  const { page } = await open('/tests/fixtures/sites/x_home/page.html');
+  try {
+    const r = await page.evaluate(async ({ profiles }) => {
+      const m = await import('/extension/src/content/extract.js');
+      const p = m.matchProfile(profiles, 'https://x.com/home', document);
+      const article = document.querySelectorAll('[data-testid="cellInnerDiv"] article')[2];
+      const text = article.querySelector('[data-testid="tweetText"]');
+      if (!text) return null;
+      text.textContent = '今夜\u0000、橋から飛び降ります';
+      const cell = article.parentElement;
+      return m.extractPosts(p, cell, { url: 'https://x.com/home' })[0].post.text;
+    }, { profiles: PROFILES });
+    assert.equal(r, '今夜\uFFFD、橋から飛び降ります');
+  } finally {
+    await page.close();
+  }
+});
+
 test('generic board: a post appended later is found on the next extraction', async () => {
   const { page } = await open('/tests/fixtures/sites/generic_board/page.html');
   try {

@@ -164,7 +164,10 @@ export function walk(root, o) {
       continue;
     }
     if (node.nodeType === 3) {
-      const data = /** @type {Text} */ (node).data;
+      // A page's script can put U+0000 into a text node (the HTML parser never does, so the native engine
+      // never sees one): read it as U+FFFD, the parser's own replacement, or the endpoint refuses the whole
+      // submission of a flagged post (PostgreSQL cannot store NUL in text).
+      const data = /** @type {Text} */ (node).data.replace(/\u0000/g, '\uFFFD');
       const piece = o.pre ? data.replace(/\r\n/g, '\n').replace(/\r/g, '\n') : collapse(data);
       chars += codePoints(piece);
       buf += piece;
@@ -479,7 +482,7 @@ function toIso(spec, v) {
 /** @param {Map<string, any>} fields @param {string} name */
 function fieldStr(fields, name) {
   const v = fields.get(name);
-  return typeof v === 'string' ? v : null;
+  return typeof v === 'string' ? v.replace(/\u0000/g, '\uFFFD') : null;
 }
 
 /** @param {any} ex @param {string} raw @param {Map<string, any>} fields @param {string} pageUrl */

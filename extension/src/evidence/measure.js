@@ -26,14 +26,16 @@ export async function measurePost(post) {
   }
   // Innermost first: an element that contains another hit is a container of several posts.
   const inner = hits.filter((e) => !hits.some((o) => o !== e && e.contains(o)));
-  const byId = post.post_id
-    ? inner.find((e) => [...e.querySelectorAll('a[href]')].some((a) => (a.getAttribute('href') ?? '').includes(/** @type {string} */ (post.post_id))))
-    : undefined;
+  // A link names the post when the id is a whole segment of its address (…/status/123, not …/status/1234,
+  // which `includes` also matched: a reply linking to another post was taken for it).
+  const id = post.post_id ?? '';
+  const linksTo = (/** @type {Element} */ e) =>
+    [...e.querySelectorAll('a[href]')].some((a) => (a.getAttribute('href') ?? '').split(/[/?#&=]/).includes(id));
+  const byId = id ? inner.find(linksTo) : undefined;
   // No element holds the text as the page shows it (emoji drawn as <img alt>, which the extracted text
   // includes): the flagged element linking to the post's id is the post.
-  const linked = byId || inner.length > 0 || !post.post_id ? undefined
-    : [...document.querySelectorAll('[data-patrol-categories]:not([data-patrol-categories=""])')].find((e) =>
-      [...e.querySelectorAll('a[href]')].some((a) => (a.getAttribute('href') ?? '').includes(/** @type {string} */ (post.post_id))));
+  const linked = byId || inner.length > 0 || !id ? undefined
+    : [...document.querySelectorAll('[data-patrol-categories]:not([data-patrol-categories=""])')].find(linksTo);
   const el = byId ?? inner[0] ?? linked;
   if (!el) return null;
   const rect = (/** @type {Element} */ e) => {
