@@ -12,16 +12,20 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
+OWN_PG=""
 if [ -z "${PATROL_FAULTS_PG_DIR:-}" ]; then
     export PATROL_PG_PORT="${PATROL_PG_PORT_FAULTS:-55442}"
     export PATROL_PG_DIR=/tmp/pg-faults
     export PATROL_FAULTS_PG_DIR="$PATROL_PG_DIR"
-    export PATROL_TEST_POSTGRES="$(scripts/setup-postgres.sh)"
+    PATROL_TEST_POSTGRES="$(scripts/setup-postgres.sh)"
+    export PATROL_TEST_POSTGRES
+    OWN_PG=1
 fi
 echo "test-faults: PostgreSQL at $PATROL_TEST_POSTGRES (data $PATROL_FAULTS_PG_DIR)"
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# The cluster this script started is stopped at the end (it was left running).
+trap 'rm -f "$log"; if [ -n "$OWN_PG" ]; then scripts/setup-postgres.sh --stop >/dev/null 2>&1 || true; fi' EXIT
 set +e
 PATROL_FAULTS_REQUIRE_PG=1 cargo test -p patrol-server --release --test faults -- --nocapture --test-threads 1 2>&1 | tee "$log" \
     | grep -E '^test |test result|^faults|panicked|skipped'
