@@ -648,28 +648,6 @@ async fn a_held_url_blocks_takedowns_until_released(app: &TestApp) {
 }
 both!(a_held_url_blocks_takedowns_until_released);
 
-fn fixture_evidence() -> Value {
-    use base64::Engine;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/evidence/chain/intact_folder/case");
-    let log: Vec<Value> = std::fs::read_to_string(dir.join("log.jsonl"))
-        .expect("golden log")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("entry"))
-        .collect();
-    let mut artefacts = serde_json::Map::new();
-    for e in &log {
-        if let Some(name) = e["ref"]["name"].as_str() {
-            let bytes = std::fs::read(dir.join(name)).expect("artefact");
-            artefacts.insert(
-                name.to_string(),
-                json!(base64::engine::general_purpose::STANDARD.encode(bytes)),
-            );
-        }
-    }
-    json!({"log": log, "artefacts": artefacts})
-}
-
 async fn evidence_is_verified_and_a_broken_chain_is_refused_whole(app: &TestApp) {
     let off = app.user("警察官", "officer", A).await;
     let vol = app.user("協力者", "volunteer", A).await;
@@ -681,7 +659,7 @@ async fn evidence_is_verified_and_a_broken_chain_is_refused_whole(app: &TestApp)
         &["suicide_notice"],
         "high",
     );
-    body["evidence"] = fixture_evidence();
+    body["evidence"] = common::golden_evidence();
     body["forms"] = json!([{"form": "provider_inquiry", "html": "<!doctype html><p>照会書</p><script>alert(1)</script>"}]);
     let mut tampered = body.clone();
     tampered["idempotency_key"] = json!("ev-key-0002");
@@ -756,7 +734,7 @@ async fn retention_purges_old_evidence_with_an_audit_entry(app: &TestApp) {
         &["suicide_notice"],
         "high",
     );
-    body["evidence"] = fixture_evidence();
+    body["evidence"] = common::golden_evidence();
     let sid = app.post("/api/submissions", &off, &body).await.json()["submission_id"]
         .as_i64()
         .expect("sid");

@@ -9,7 +9,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{submission, Kind, TestApp};
 use patrol_server::Config;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const A: &str = "熊本中央署";
 
@@ -22,28 +22,6 @@ async fn stored(app: &TestApp) -> [i64; 5] {
         app.scalar("SELECT COUNT(*) FROM forms").await,
         app.scalar("SELECT COUNT(*) FROM case_events").await,
     ]
-}
-
-fn evidence() -> Value {
-    use base64::Engine;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/evidence/chain/intact_folder/case");
-    let log: Vec<Value> = std::fs::read_to_string(dir.join("log.jsonl"))
-        .expect("golden log")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("entry"))
-        .collect();
-    let mut artefacts = serde_json::Map::new();
-    for e in &log {
-        if let Some(name) = e["ref"]["name"].as_str() {
-            let bytes = std::fs::read(dir.join(name)).expect("artefact");
-            artefacts.insert(
-                name.to_string(),
-                json!(base64::engine::general_purpose::STANDARD.encode(bytes)),
-            );
-        }
-    }
-    json!({"log": log, "artefacts": artefacts})
 }
 
 fn is_japanese(s: &str) -> bool {
@@ -143,7 +121,7 @@ async fn evidence_over_the_limit_leaves_no_submission_case_or_evidence(kind: Kin
         &["suicide_notice"],
         "high",
     );
-    body["evidence"] = evidence();
+    body["evidence"] = common::golden_evidence();
     body["forms"] = json!([{"form": "provider_inquiry", "html": "<p>照会書</p>"}]);
     let r = app.post("/api/submissions", &off, &body).await;
     assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "too_large");

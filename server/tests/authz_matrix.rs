@@ -283,28 +283,6 @@ fn bundle(w: &World) -> Value {
     json!({"version": format!("2026.11.22.{}", 100 + w.next()), "profiles": [profile]})
 }
 
-fn evidence() -> Value {
-    use base64::Engine;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/evidence/chain/intact_folder/case");
-    let log: Vec<Value> = std::fs::read_to_string(dir.join("log.jsonl"))
-        .expect("golden log")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("entry"))
-        .collect();
-    let mut artefacts = serde_json::Map::new();
-    for e in &log {
-        if let Some(name) = e["ref"]["name"].as_str() {
-            let bytes = std::fs::read(dir.join(name)).expect("artefact");
-            artefacts.insert(
-                name.to_string(),
-                json!(base64::engine::general_purpose::STANDARD.encode(bytes)),
-            );
-        }
-    }
-    json!({"log": log, "artefacts": artefacts})
-}
-
 /// The token that makes an object of `rel` for a caller of `role`, or None where the relation cannot exist
 /// (a volunteer has no evidence, an admin no unit colleagues, only supervisors register holds).
 fn maker(w: &World, obj: Obj, role: Role, rel: Rel) -> Option<&str> {
@@ -348,7 +326,7 @@ async fn make(app: &TestApp, w: &World, obj: Obj, token: &str) -> (i64, String) 
                 "none",
             );
             if matches!(obj, Obj::Artefact | Obj::Form) {
-                body["evidence"] = evidence();
+                body["evidence"] = common::golden_evidence();
                 body["forms"] = json!([{"form": "provider_inquiry", "html": "<p>照会書</p>"}]);
             }
             let r = app.post("/api/submissions", token, &body).await;

@@ -883,28 +883,6 @@ async fn postgres_restarted_mid_run_answers_503_reconnects_and_stores_every_subm
 
 // ---------------------------------------------------------------- kill -9 during evidence upload / case transitions
 
-fn fixture_evidence() -> Value {
-    use base64::Engine;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/evidence/chain/intact_folder/case");
-    let log: Vec<Value> = std::fs::read_to_string(dir.join("log.jsonl"))
-        .expect("golden log")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("entry"))
-        .collect();
-    let mut artefacts = serde_json::Map::new();
-    for e in &log {
-        if let Some(name) = e["ref"]["name"].as_str() {
-            let bytes = std::fs::read(dir.join(name)).expect("artefact");
-            artefacts.insert(
-                name.to_string(),
-                Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
-            );
-        }
-    }
-    serde_json::json!({"log": log, "artefacts": artefacts})
-}
-
 /// A 400 KB form: each submission is an upload long enough to be cut by the kill.
 fn with_evidence(prefix: &str, i: usize, evidence: &Value, form: &str) -> Value {
     let mut b = body(prefix, i);
@@ -965,7 +943,7 @@ async fn kill_9_during_evidence_upload(db: String) {
     let token = user_add(&db);
     let mut server = start(&db);
     let http = client();
-    let evidence = Arc::new(fixture_evidence());
+    let evidence = Arc::new(common::golden_evidence());
     let form = Arc::new(format!(
         "<!doctype html><meta charset=utf-8><p>照会書</p>{}",
         "<p>発信者に関する情報照会書 別紙</p>".repeat(10_000)

@@ -193,29 +193,6 @@ mod reads_audited {
     }
 }
 
-/// The golden intact case (tests/evidence/chain/intact_folder) as a submission's `evidence` member.
-fn golden_evidence() -> serde_json::Value {
-    use base64::Engine;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/evidence/chain/intact_folder/case");
-    let log: Vec<serde_json::Value> = std::fs::read_to_string(dir.join("log.jsonl"))
-        .expect("golden log")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("entry"))
-        .collect();
-    let mut artefacts = serde_json::Map::new();
-    for e in &log {
-        if let Some(name) = e["ref"]["name"].as_str() {
-            let bytes = std::fs::read(dir.join(name)).expect("artefact");
-            artefacts.insert(
-                name.to_string(),
-                json!(base64::engine::general_purpose::STANDARD.encode(bytes)),
-            );
-        }
-    }
-    json!({"log": log, "artefacts": artefacts})
-}
-
 /// 002 §5 with 000 §1(1): a closed case past the evidence period loses its evidence, unless a unit holds its URL
 /// (削除依頼不可: an investigation may still need it); the report rows and their hashes stay either way.
 async fn retention_keeps_the_evidence_of_a_held_url(app: &TestApp) {
@@ -228,7 +205,7 @@ async fn retention_keeps_the_evidence_of_a_held_url(app: &TestApp) {
         ("ret-free-1", "https://x.com/free_case/status/911"),
     ] {
         let mut body = submission(key, "case", url, "今夜決行", &["suicide_notice"], "high");
-        body["evidence"] = golden_evidence();
+        body["evidence"] = common::golden_evidence();
         let r = app.post("/api/submissions", &off, &body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         ids.push(r.json()["submission_id"].as_i64().expect("submission id"));

@@ -194,6 +194,30 @@ impl TestApp {
     }
 }
 
+/// The golden intact case (tests/evidence/chain/intact_folder) as a submission's `evidence` member: its log and
+/// every artefact, base64.
+pub fn golden_evidence() -> Value {
+    use base64::Engine;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/evidence/chain/intact_folder/case");
+    let log: Vec<Value> = std::fs::read_to_string(dir.join("log.jsonl"))
+        .expect("golden log")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("entry"))
+        .collect();
+    let mut artefacts = serde_json::Map::new();
+    for e in &log {
+        if let Some(name) = e["ref"]["name"].as_str() {
+            let bytes = std::fs::read(dir.join(name)).expect("artefact");
+            artefacts.insert(
+                name.to_string(),
+                Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
+            );
+        }
+    }
+    serde_json::json!({"log": log, "artefacts": artefacts})
+}
+
 /// A submission body as the extension sends it.
 pub fn submission(
     key: &str,
