@@ -15,6 +15,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { launch, startServer } from './harness.mjs';
 import {
+  evidenceCases as readEvidenceCases,
   ROOT, captureEvidence, freePort, prepareEndpoint, sendFrom, setSettings, waitFor, waitForAnalysis, xTimeline,
 } from './sync.helpers.mjs';
 
@@ -122,30 +123,7 @@ async function startProxy(target) {
 
 const syncState = async () => (await sendFrom(panel, { kind: 'sync-status' })).sync;
 
-/** Evidence cases in the extension's store: acknowledged, and how many encrypted blobs remain. */
-async function evidenceCases() {
-  return panel.evaluate(async () => {
-    const db = await new Promise((ok) => {
-      const r = indexedDB.open('patrol-evidence');
-      r.onupgradeneeded = () => r.transaction?.abort();
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => ok(null);
-    });
-    if (!db) return [];
-    if (!db.objectStoreNames.contains('cases')) {
-      db.close();
-      return [];
-    }
-    const get = (store) => new Promise((ok, fail) => {
-      const r = db.transaction(store).objectStore(store).getAll();
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => fail(r.error);
-    });
-    const [cases, blobs] = [await get('cases'), await get('blobs')];
-    db.close();
-    return cases.map((c) => ({ case_id: c.case_id, acknowledged: c.acknowledged, blobs: blobs.filter((b) => b.case_id === c.case_id).length }));
-  });
-}
+const evidenceCases = () => readEvidenceCases(panel);
 
 async function serverCounts() {
   const r = await endpoint.api(endpoint.users.supervisor, 'GET', '/api/submissions?limit=500');

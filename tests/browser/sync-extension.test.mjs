@@ -28,6 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { HOSTS, launch, startServer } from './harness.mjs';
 import {
+  evidenceCases as readEvidenceCases,
   ROOT, captureEvidence, freePort, launchOnProfile, prepareEndpoint, sendFrom, setSettings, stopWorker, waitFor, waitForAnalysis, xTimeline,
 } from './sync.helpers.mjs';
 
@@ -122,35 +123,7 @@ async function startProxy(target) {
 /** What the officer sees of the queue (the `sync-status` reply). */
 const syncState = async () => (await sendFrom(panel, { kind: 'sync-status' })).sync;
 
-/**
- * The evidence store's cases, read from an extension page (same origin as the worker): whether the
- * endpoint's receipt was recorded, and how many encrypted blobs (log entries, screenshots) remain.
- * A purged case is a tombstone: acknowledged, no blobs.
- */
-async function evidenceCases() {
-  return panel.evaluate(async () => {
-    // Never create the store's database here (an empty one would stop the store from creating its own).
-    const db = await new Promise((ok) => {
-      const r = indexedDB.open('patrol-evidence');
-      r.onupgradeneeded = () => r.transaction?.abort();
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => ok(null);
-    });
-    if (!db) return [];
-    if (!db.objectStoreNames.contains('cases')) {
-      db.close();
-      return [];
-    }
-    const get = (store) => new Promise((ok, fail) => {
-      const r = db.transaction(store).objectStore(store).getAll();
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => fail(r.error);
-    });
-    const [cases, blobs] = [await get('cases'), await get('blobs')];
-    db.close();
-    return cases.map((c) => ({ case_id: c.case_id, acknowledged: c.acknowledged, blobs: blobs.filter((b) => b.case_id === c.case_id).length }));
-  });
-}
+const evidenceCases = () => readEvidenceCases(panel);
 
 /** Cases still holding evidence locally (not yet acknowledged, or not yet purged). */
 const heldCases = async () => (await evidenceCases()).filter((c) => !c.acknowledged || c.blobs > 0);

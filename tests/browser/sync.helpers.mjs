@@ -278,3 +278,34 @@ export async function captureEvidence(extPage, key) {
   console.log(`# evidence captured through the evidence library (no capture action packaged in this build): ${made}`);
   return { via: 'library', reply: { ok: true, case_id: made } };
 }
+
+/**
+ * The evidence store's cases, read from an extension page (same origin as the worker): whether the
+ * endpoint's receipt was recorded, and how many encrypted blobs (log entries, screenshots) remain.
+ * A purged case is a tombstone: acknowledged, no blobs.
+ * @param {import('playwright-core').Page} extPage
+ */
+export async function evidenceCases(extPage) {
+  return extPage.evaluate(async () => {
+    // Never create the store's database here (an empty one would stop the store from creating its own).
+    const db = await new Promise((ok) => {
+      const r = indexedDB.open('patrol-evidence');
+      r.onupgradeneeded = () => r.transaction?.abort();
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => ok(null);
+    });
+    if (!db) return [];
+    if (!db.objectStoreNames.contains('cases')) {
+      db.close();
+      return [];
+    }
+    const get = (store) => new Promise((ok, fail) => {
+      const r = db.transaction(store).objectStore(store).getAll();
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    const [cases, blobs] = [await get('cases'), await get('blobs')];
+    db.close();
+    return cases.map((c) => ({ case_id: c.case_id, acknowledged: c.acknowledged, blobs: blobs.filter((b) => b.case_id === c.case_id).length }));
+  });
+}
