@@ -388,6 +388,28 @@ impl Analyzer {
         if other_child {
             flags.retain(|f| f.category != Category::ChildSexualization || !f.fallback);
         }
+        for y in &self.rules.yields {
+            let Some(pos) = flags.iter().position(|f| f.category == y.category) else {
+                continue;
+            };
+            let Some(winner) = flags
+                .iter()
+                .find(|f| !f.fallback && y.to.contains(&f.category))
+            else {
+                continue;
+            };
+            if ctx.first_any(&y.unless, Source::Text).is_some() {
+                continue;
+            }
+            let evidence = winner.evidence.iter().take(2).cloned().collect();
+            let f = flags.remove(pos);
+            suppressed.push(Suppressed {
+                category: f.category,
+                rule: format!("{} ({})", f.rule, y.id),
+                reason: y.reason.clone(),
+                evidence,
+            });
+        }
         for f in flags.iter_mut() {
             f.evidence
                 .sort_by_key(|e| (e.source == Source::Profile, e.start, e.end));

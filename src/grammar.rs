@@ -50,6 +50,8 @@ pub enum ModSpec {
     Said,
     /// Asked (…違法なんですか？ / 何の罪になる？): a question about the words, not a use of them.
     Question,
+    /// A wish written as a hashtag (#死にたい): a topic on its own, the poster's wish beside a plea.
+    TaggedDesire,
 }
 
 impl ModSpec {
@@ -67,6 +69,7 @@ impl ModSpec {
             "conditional" => ModSpec::Conditional,
             "said" => ModSpec::Said,
             "question" => ModSpec::Question,
+            "tagged" => ModSpec::TaggedDesire,
             _ => return None,
         })
     }
@@ -128,6 +131,14 @@ impl Modality {
             // Said now, not reported or past: 写真撮ってもらった is what happened, not a request.
             ModSpec::Said => !self.hearsay && !self.negated && !self.past,
             ModSpec::Question => self.question,
+            ModSpec::TaggedDesire => {
+                self.tagged
+                    && !self.figurative()
+                    && !self.past
+                    && self.desire
+                    && !self.negated
+                    && !self.conditional
+            }
         }
     }
 }

@@ -53,6 +53,8 @@ pub struct RuleFile {
     pub rule: Vec<RuleDef>,
     #[serde(default)]
     pub suppressor: Vec<SuppressorDef>,
+    #[serde(default, rename = "yield")]
+    pub yields: Vec<YieldDef>,
     #[serde(default)]
     pub mask: Vec<MaskDef>,
 }
@@ -147,6 +149,22 @@ pub struct SuppressorDef {
     pub unless: Vec<String>,
     #[serde(default)]
     pub profile: bool,
+}
+
+/// A category that gives way to another flagged on the same post: the one who offers methods
+/// writes 死にたいなら… to address others, which is not the offerer's own wish.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YieldDef {
+    pub id: String,
+    pub reason: String,
+    /// The category dropped...
+    pub category: String,
+    /// ...when one of these is flagged by a non-fallback rule...
+    pub to: Vec<String>,
+    /// ...unless one of these holds in the post (the poster's own stated intent).
+    #[serde(default)]
+    pub unless: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -95,6 +95,15 @@ pub struct Suppressor {
 }
 
 #[derive(Debug)]
+pub struct Yield {
+    pub id: String,
+    pub reason: String,
+    pub category: Category,
+    pub to: Vec<Category>,
+    pub unless: Vec<Cond>,
+}
+
+#[derive(Debug)]
 pub struct Mask {
     pub id: String,
     pub reason: String,
@@ -157,6 +166,7 @@ pub struct RuleSet {
     pub grammar: Grammar,
     pub rules: Vec<Rule>,
     pub suppressors: Vec<Suppressor>,
+    pub yields: Vec<Yield>,
     pub masks: Vec<Mask>,
     pub minor: MinorRule,
     pub urgency: UrgencyRule,
@@ -392,6 +402,21 @@ impl RuleSet {
                 profile: s.profile,
             });
         }
+        let mut yields = Vec::new();
+        for y in &rf.yields {
+            let ctx = format!("yield {}", y.id);
+            yields.push(Yield {
+                id: y.id.clone(),
+                reason: y.reason.clone(),
+                category: category(&y.category, &ctx)?,
+                to: y
+                    .to
+                    .iter()
+                    .map(|c| category(c, &ctx))
+                    .collect::<Result<_, _>>()?,
+                unless: conds(&y.unless, &ctx)?,
+            });
+        }
         let mut masks = Vec::new();
         for m in &rf.mask {
             let ctx = format!("mask {}", m.id);
@@ -429,6 +454,7 @@ impl RuleSet {
             patterns,
             rules,
             suppressors,
+            yields,
             masks,
             minor,
             urgency,
