@@ -275,7 +275,12 @@ impl Grammar {
                 }
                 if t.is("動詞") {
                     ended = false;
-                    citing = false;
+                    // 一緒に死のうとか思う is the poster's thought; 一緒に死のうとかそういうスレ
+                    // ちゃう / 自殺オフとか今どきあるわけない still only cite the words.
+                    if matches!(t.base(), "思う" | "考える" | "感じる" | "考えちゃう")
+                    {
+                        citing = false;
+                    }
                     // 次は本当に飛び込むと思う: the poster's prediction about themself reads as
                     // a plain statement of what they will do.
                     if t.base() == "思う"
