@@ -38,6 +38,10 @@ const DEV6_MAX_FALSE_ALARM_RATE: f64 = 0.035;
 /// 2026.11.22.7); grammar fixes from the misses of dev5–dev7 brought it to 0.922 / 2.0 %.
 const DEV7_MIN_MICRO_F1: f64 = 0.91;
 const DEV7_MAX_FALSE_ALARM_RATE: f64 = 0.03;
+/// dev8 was written blind from the seeds and notes (349 posts, 163 negatives): 0.828 / 4.3 % on
+/// arrival at 2026.11.22.22, a second reading of generalisation beside the held-out part.
+const DEV8_MIN_MICRO_F1: f64 = 0.82;
+const DEV8_MAX_FALSE_ALARM_RATE: f64 = 0.05;
 /// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.871 / 4.3 % at 2026.11.22.12, 0.877 / 4.3 % at
 /// 2026.11.22.19 (precision 0.904→0.918, recall 0.840 unchanged).
 const HELDOUT_MIN_MICRO_F1: f64 = 0.87;
@@ -50,7 +54,7 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 8] = [
+const PARTS: [Part; 9] = [
     Part {
         name: "dev",
         title: "dev (used for rule tuning)",
@@ -92,6 +96,12 @@ const PARTS: [Part; 8] = [
         title: "dev7 (written from the seeds, not the rules; scored on arrival, then tuned)",
         min_micro_f1: DEV7_MIN_MICRO_F1,
         max_false_alarm_rate: DEV7_MAX_FALSE_ALARM_RATE,
+    },
+    Part {
+        name: "dev8",
+        title: "dev8 (written blind from the seeds and notes; not tuned on)",
+        min_micro_f1: DEV8_MIN_MICRO_F1,
+        max_false_alarm_rate: DEV8_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "heldout",
