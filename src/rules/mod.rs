@@ -274,6 +274,9 @@ impl RuleSet {
                     reading_terms.push(ti);
                 }
                 let surface: String = toks.iter().map(|m| fold_key(&m.surface)).collect();
+                // Free by the folded key, not the spelling: カッター folds to カッタ, three kana
+                // that occur inside 行かなかった.
+                let free = is_free(t) && is_free(&surface);
                 surface_keys.push(surface);
                 surface_terms.push(ti);
                 let modality = grammar.term_modality(&toks);
@@ -281,7 +284,7 @@ impl RuleSet {
                     concept: ci,
                     text: t.clone(),
                     bases,
-                    free: is_free(t),
+                    free,
                     modality,
                 });
             }
@@ -292,13 +295,14 @@ impl RuleSet {
                     return Err(RuleError(format!("concept {}: empty term {t:?}", def.id)));
                 }
                 let ti = terms.len();
+                let free = is_free(t) && is_free(&key);
                 surface_keys.push(key);
                 surface_terms.push(ti);
                 terms.push(Term {
                     concept: ci,
                     text: t.clone(),
                     bases: Vec::new(),
-                    free: is_free(t),
+                    free,
                     modality: grammar.term_modality(&morph.analyze(&norm)),
                 });
             }
