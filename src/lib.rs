@@ -18,6 +18,7 @@ pub mod matcher;
 pub mod morph;
 pub mod normalize;
 pub mod reach;
+pub mod romaji;
 pub mod region;
 pub mod rules;
 

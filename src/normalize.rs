@@ -218,11 +218,34 @@ pub fn normalize(original: &str, symbols: &SymbolTable) -> Normalized {
     let chars: Vec<char> = original.chars().collect();
     let buf = width_and_symbols(&chars, symbols);
     let buf = fold_lookalikes(buf);
+    let buf = romaji_words(buf);
     let buf = unify_dashes(buf);
     let buf = collapse_repeats(buf);
     let buf = join_split_letters(buf);
     let (buf, tagged) = hashtags(buf);
     finish(buf, tagged, chars.len())
+}
+
+/// A post typed in romaji (shinitai. mou tsukareta) read in hiragana; each kana keeps the span
+/// of the letters it came from, so evidence still quotes what the poster typed.
+fn romaji_words(buf: Buf) -> Buf {
+    let chars: Vec<char> = buf.iter().map(|b| b.0).collect();
+    let conv = crate::romaji::convert(&chars);
+    if conv.is_empty() {
+        return buf;
+    }
+    let mut out: Buf = Vec::with_capacity(buf.len());
+    let mut i = 0;
+    for ((a, b), pieces) in conv {
+        out.extend_from_slice(&buf[i..a]);
+        for (kana, s, e) in pieces {
+            let span = (buf[a + s].1, buf[a + e - 1].2);
+            out.extend(kana.chars().map(|k| (k, span.0, span.1)));
+        }
+        i = b;
+    }
+    out.extend_from_slice(&buf[i..]);
+    out
 }
 
 /// NFKC per grapheme-ish cluster (base + combining marks), symbol words, lower-case ASCII.
