@@ -222,6 +222,7 @@ pub fn normalize(original: &str, symbols: &SymbolTable) -> Normalized {
     let buf = unify_dashes(buf);
     let buf = collapse_repeats(buf);
     let buf = join_split_letters(buf);
+    let buf = split_shi(buf);
     let (buf, tagged) = hashtags(buf);
     finish(buf, tagged, chars.len())
 }
@@ -570,6 +571,33 @@ fn join_split_letters(buf: Buf) -> Buf {
     out
 }
 
+/// 死 written as its two halves, タヒ, before a verb ending (タヒにたい, タヒ ねる人, タヒんで):
+/// 死 again, spanning both. タヒチ (Tahiti) and タヒ alone stay.
+fn split_shi(buf: Buf) -> Buf {
+    let n = buf.len();
+    let mut out: Buf = Vec::with_capacity(n);
+    let mut i = 0;
+    while i < n {
+        if buf[i].0 == 'タ' && i + 1 < n && buf[i + 1].0 == 'ヒ' {
+            let mut j = i + 2;
+            while j < n && j < i + 4 && is_separator(buf[j].0) {
+                j += 1;
+            }
+            let ending = buf
+                .get(j)
+                .is_some_and(|c| matches!(c.0, 'な' | 'に' | 'ぬ' | 'ね' | 'の' | 'ん'));
+            if ending {
+                out.push(('死', buf[i].1, buf[j - 1].2.max(buf[i + 1].2)));
+                i = j;
+                continue;
+            }
+        }
+        out.push(buf[i]);
+        i += 1;
+    }
+    out
+}
+
 /// #家出少女 #援_募 → the tag's words stand on their own.
 fn hashtags(buf: Buf) -> (Buf, Vec<bool>) {
     let mut out = buf;
@@ -614,6 +642,13 @@ fn finish(buf: Buf, tagged: Vec<bool>, original_chars: usize) -> Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shi_written_as_ta_hi_is_shi() {
+        assert_eq!(norm("一緒に タヒ ねる人"), "一緒に 死ねる人");
+        assert_eq!(norm("タヒにたい"), "死にたい");
+        assert_eq!(norm("タヒチに行きたい"), "タヒチに行きたい");
+    }
 
     fn norm(s: &str) -> String {
         let table = SymbolTable::new([('🍓', "苺".to_string()), ('💰', "金".to_string())]);
