@@ -172,6 +172,9 @@ pub struct Analysis {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub urgency: Option<Urgency>,
     pub suppressed: Vec<Suppressed>,
+    /// The second reader's account (`--explain`, training); not part of the JSON.
+    #[serde(skip)]
+    pub reader: Option<crate::reader::Reading>,
 }
 
 pub struct Analyzer {
@@ -179,6 +182,7 @@ pub struct Analyzer {
     rules: RuleSet,
     gazetteer: Gazetteer,
     config: Config,
+    reader: crate::reader::Reader,
 }
 
 impl fmt::Debug for Analyzer {
@@ -199,12 +203,20 @@ impl Analyzer {
         if !gazetteer.is_prefecture(&config.jurisdiction) {
             return Err(SetupError::UnknownJurisdiction(config.jurisdiction));
         }
+        let reader = crate::reader::Reader::embedded()
+            .map_err(|e| SetupError::Rules(crate::rules::RuleError(e)))?;
         Ok(Analyzer {
             morph,
             rules,
             gazetteer,
             config,
+            reader,
         })
+    }
+
+    /// Training and CV run the rules alone and only observe what the reader sees.
+    pub fn set_reader_mode(&mut self, mode: crate::reader::Mode) {
+        self.reader.mode = mode;
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -419,7 +431,29 @@ impl Analyzer {
         suppressed.dedup_by(|a, b| a.category == b.category && a.reason == b.reason);
 
         let suicide = flags.iter().any(|f| f.category.is_suicide());
-        let urgency = suicide.then(|| ctx.urgency(&flags, &places, &reach));
+        let mut urgency = suicide.then(|| ctx.urgency(&flags, &places, &reach));
+        // The second reader (src/reader) may add a missed category or hold back a weak flag.
+        let input = crate::reader::Input {
+            rules: &self.rules,
+            text: &text,
+            profile: &profile,
+            minor: child.minor,
+            adult: !child.adult_signals.is_empty(),
+            site: post.site,
+        };
+        let before: Vec<Category> = flags.iter().map(|f| f.category).collect();
+        let reader = self.reader.review(
+            &input,
+            post.text,
+            &text.norm,
+            urgency.as_ref(),
+            &mut flags,
+            &mut suppressed,
+        );
+        if flags.iter().map(|f| f.category).ne(before) {
+            let suicide = flags.iter().any(|f| f.category.is_suicide());
+            urgency = suicide.then(|| ctx.urgency(&flags, &places, &reach));
+        }
         let inquiry = urgency.as_ref().is_some_and(|u| u.inquiry);
         if inquiry {
             for f in flags.iter_mut() {
@@ -440,6 +474,7 @@ impl Analyzer {
             places,
             urgency,
             suppressed,
+            reader,
         })
     }
 }

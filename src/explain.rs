@@ -165,6 +165,9 @@ pub fn render(id: &Value, text: &str, profile: &str, a: &Analysis) -> String {
             );
         }
     }
+    if let Some(r) = &a.reader {
+        s.push_str(&crate::reader::explain(r));
+    }
     let _ = writeln!(s, "規則セット {}\n", a.ruleset);
     s
 }

@@ -18,8 +18,9 @@ pub mod matcher;
 pub mod morph;
 pub mod normalize;
 pub mod reach;
-pub mod romaji;
+pub mod reader;
 pub mod region;
+pub mod romaji;
 pub mod rules;
 
 pub use analyze::{Analysis, AnalyzeError, Analyzer, Config, Post, SetupError};

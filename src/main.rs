@@ -13,10 +13,10 @@ const USAGE: &str = "\
 patrol — flags posts the police must act on (child sexual harm, suicide)
 
 USAGE:
-  patrol analyze [--jurisdiction 熊本県] [--explain] [--as-of-year YYYY] [--text TEXT [--profile TEXT]]
+  patrol analyze [--jurisdiction 熊本県] [--explain] [--reader] [--as-of-year YYYY] [--text TEXT [--profile TEXT]]
       JSON Lines on standard input ({\"id\", \"text\", \"profile\"?, \"site\"?}), one JSON line out per line.
       --explain prints a human-readable account instead; --text analyses one post given on the command line.
-  patrol eval [--corpus tests/corpus] [--mistakes dev|dev2|…|dev8|heldout]
+  patrol eval [--corpus tests/corpus] [--reader] [--mistakes dev|dev2|…|dev8|heldout]
       Precision/recall/F1 per category and the keyword baseline's, on the labelled corpus.
   patrol tokens TEXT
       The morphemes of TEXT as the analyzer sees them (after normalisation).
@@ -30,6 +30,11 @@ USAGE:
       \"captured_at\", \"board\"?, \"post_no\"?, \"extras\"?}); one standalone HTML document (A4) out.
       FORM: url_report takedown_request provider_inquiry action_record warning_reply
             discovery_report ihc_report emergency_disclosure
+  patrol reader train [--corpus tests/corpus] [--out rules/reader.tsv]
+      Trains the second reader on the development parts (dev…dev7; never heldout), thresholds by CV.
+      --reader (analyze, eval) applies the reader even when rules/reader.toml switches it off.
+  patrol reader cv [--corpus tests/corpus] [--nested] [--changes] [--lambda L] [--iterations N]
+      Leave-one-part-out CV: micro-F1 / false alarms for rules alone, + add, + veto, + both.
   patrol version
 ";
 
@@ -93,10 +98,14 @@ fn run() -> Result<ExitCode, String> {
     match command.as_str() {
         "analyze" => {
             let explain_mode = args.flag("--explain");
+            let force_reader = args.flag("--reader");
             let text = args.value("--text")?;
             let profile = args.value("--profile")?.unwrap_or_default();
-            let analyzer = analyzer(&mut args)?;
+            let mut analyzer = analyzer(&mut args)?;
             args.finish()?;
+            if force_reader {
+                analyzer.set_reader_mode(patrol::reader::Mode::Apply);
+            }
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             if let Some(text) = text {
@@ -124,14 +133,61 @@ fn run() -> Result<ExitCode, String> {
             out.flush().map_err(|e| format!("stdout: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }
+        "reader" => {
+            let sub = if args.rest.is_empty() {
+                String::new()
+            } else {
+                args.rest.remove(0)
+            };
+            let corpus = PathBuf::from(
+                args.value("--corpus")?
+                    .unwrap_or_else(|| "tests/corpus".into()),
+            );
+            let out = args.value("--out")?.map(PathBuf::from);
+            let nested = args.flag("--nested");
+            let changes = args.flag("--changes");
+            let mut params = patrol::reader::train::Params::default();
+            if let Some(l) = args.value("--lambda")? {
+                params.lambda = l
+                    .parse()
+                    .map_err(|_| format!("--lambda: not a number: {l}"))?;
+            }
+            if let Some(n) = args.value("--iterations")? {
+                params.iterations = n
+                    .parse()
+                    .map_err(|_| format!("--iterations: not a number: {n}"))?;
+            }
+            if !args.rest.iter().any(|a| a == "--as-of-year") {
+                let year = patrol::reader::train::CORPUS_YEAR.to_string();
+                args.rest.extend(["--as-of-year".to_string(), year]);
+            }
+            let mut analyzer = analyzer(&mut args)?;
+            args.finish()?;
+            analyzer.set_reader_mode(patrol::reader::Mode::Observe);
+            let report = patrol::reader::train::command(
+                &analyzer,
+                &sub,
+                &corpus,
+                out.as_deref(),
+                nested,
+                changes,
+                &params,
+            )?;
+            print!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
         "eval" => {
             let corpus = PathBuf::from(
                 args.value("--corpus")?
                     .unwrap_or_else(|| "tests/corpus".into()),
             );
             let show = args.value("--mistakes")?;
-            let analyzer = analyzer(&mut args)?;
+            let force_reader = args.flag("--reader");
+            let mut analyzer = analyzer(&mut args)?;
             args.finish()?;
+            if force_reader {
+                analyzer.set_reader_mode(patrol::reader::Mode::Apply);
+            }
             let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
             let baseline = Baseline::new(&gazetteer, &analyzer.config().jurisdiction)?;
             println!("rule set {}", analyzer.rules().version);
