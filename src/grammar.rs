@@ -318,8 +318,8 @@ impl Grammar {
                     }
                     break;
                 }
-                // 死にたいとかじゃない: the quoted words are denied.
-                if t.is("助動詞") && self.negation.contains(t.base()) {
+                // 死にたいとかじゃない: the quoted words are denied; 消えたいって気持ちは、もうない.
+                if (t.is("助動詞") || t.is("形容詞")) && self.negation.contains(t.base()) {
                     m.negated = true;
                 }
                 if t.surface == "か" && toks[i - 1].surface == "と" {
@@ -369,6 +369,10 @@ impl Grammar {
                 }
                 // パパ活は絶対にやりません / 援交とかしない: a noun's predicate decides it.
                 let adverbial = t.is("副詞") || t.pos1 == "副詞可能";
+                // 泊まるとこもない: the noun's predicate is the adjective ない.
+                if noun_hit && t.is("形容詞") && self.negation.contains(t.base()) {
+                    m.negated = true;
+                }
                 if noun_hit && (adverbial || t.is("動詞")) {
                     if adverbial {
                         i += 1;

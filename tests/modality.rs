@@ -54,6 +54,11 @@ fn modality_of_the_poster_s_own_words() {
             true,
         ),
         ("今夜死ぬ。", "die_verb", ModSpec::Plain, true),
+        // The noun's predicate is the adjective ない: 神待ちはもうない denies it.
+        ("神待ちはもうない", "lodging", ModSpec::Negated, true),
+        // 消えたくなった: the wish is past (なる passes the tense through).
+        ("消えたくなった", "vanish_verb", ModSpec::Desire, false),
+        ("消えたくなる", "vanish_verb", ModSpec::Desire, true),
         // The volitional stem typed without its う (逝こ？, 自殺しよかな) is still volitional.
         ("誰か一緒に逝こ？", "die_verb", ModSpec::Invite, true),
         // (read as 自殺しようかな is: volitional + question)
