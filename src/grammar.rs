@@ -478,7 +478,20 @@ impl Grammar {
         {
             m.question = true;
         }
-        if aux && !hypothetical && self.past.contains(b) && !copula {
+        // 死にたか / 楽になりたか (Kyushu たか = たい): た right after a godan verb's 連用形 cannot
+        // be the past, which takes the 連用タ接続 form (死んだ, なった). Ichidan verbs (飛び降りた),
+        // する (した) and くる (きた) take the past on that very form.
+        let kyushu_desire = b == "た"
+            && t.is("助動詞")
+            && prev.is_some_and(|p| {
+                p.is("動詞")
+                    && p.conj_form == "連用形"
+                    && !matches!(p.base(), "する" | "くる" | "来る")
+                    && p.base().strip_suffix('る') != Some(p.surface.as_str())
+            });
+        if kyushu_desire {
+            m.desire = true;
+        } else if aux && !hypothetical && self.past.contains(b) && !copula {
             m.past = true;
         }
         // 自殺しよかな: a helper verb's volitional stem without its う (colloquial).

@@ -59,6 +59,9 @@ fn modality_of_the_poster_s_own_words() {
         // 消えたくなった: the wish is past (なる passes the tense through).
         ("消えたくなった", "vanish_verb", ModSpec::Desire, false),
         ("消えたくなる", "vanish_verb", ModSpec::Desire, true),
+        // Kyushu たか = たい after a godan 連用形; an ichidan verb's た is still the past.
+        ("死にたか", "die_verb", ModSpec::Desire, true),
+        ("橋から飛び降りた", "die_verb", ModSpec::Past, true),
         // The volitional stem typed without its う (逝こ？, 自殺しよかな) is still volitional.
         ("誰か一緒に逝こ？", "die_verb", ModSpec::Invite, true),
         // (read as 自殺しようかな is: volitional + question)
