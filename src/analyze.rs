@@ -214,9 +214,10 @@ impl Analyzer {
         })
     }
 
-    /// Training and CV run the rules alone and only observe what the reader sees.
-    pub fn set_reader_mode(&mut self, mode: crate::reader::Mode) {
-        self.reader.mode = mode;
+    /// Training and CV run the rules alone and only observe what the reader sees; tests and
+    /// `--reader` switch it on or set its thresholds.
+    pub fn reader_mut(&mut self) -> &mut crate::reader::Reader {
+        &mut self.reader
     }
 
     pub fn rules(&self) -> &RuleSet {

@@ -1,15 +1,17 @@
 //! The second reader (src/reader) as a user meets it: the committed weights are what
 //! `patrol reader train` makes of the corpus and the current rules (so they cannot go stale
-//! silently after a rule change), and a category it adds carries the reader's rule id, its
-//! clause, a confidence and evidence spans that point at the words in the post.
+//! silently after a rule change), rules/reader.toml switches it, and a category it adds carries
+//! the reader's rule id, its clause, a confidence and evidence spans that point at the words in
+//! the post — never a child category without a child.
 
 #![cfg(feature = "embedded-dictionary")]
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use serde_json::Value;
+use patrol::analyze::{Analyzer, Config, Post};
+use patrol::reader::{Mode, Settings};
+use patrol::Category;
 
 const PATROL: &str = env!("CARGO_BIN_EXE_patrol");
 
@@ -50,94 +52,100 @@ fn retraining_from_the_corpus_reproduces_the_committed_weights() {
     }
 }
 
-fn analyze_with(args: &[&str], line: &str) -> Value {
-    let mut child = Command::new(PATROL)
-        .arg("analyze")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start patrol");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(line.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    serde_json::from_slice(&out.stdout).expect("one JSON line")
-}
-
-/// `--reader` applies the reader whatever rules/reader.toml says.
-fn analyze(line: &str) -> Value {
-    analyze_with(&["--reader"], line)
-}
-
 /// A hint of suicide without a suicide word: the poster has decided and seeks a witness.
 const WITNESS_SOUGHT: &str = "最後に誰か見届けてくれる人いませんか。もう決めたので";
-
-#[test]
-fn a_child_category_is_not_added_for_an_adult() {
-    let a = analyze(&format!(
-        "{}\n",
-        serde_json::json!({"id": 2, "text": "家出した。今日寝るとこない。誰か助けて",
-                           "profile": "25歳 会社員", "site": "x"})
-    ));
-    assert_eq!(a["categories"], serde_json::json!([]), "{a}");
-}
 
 #[test]
 fn the_switch_in_rules_reader_toml_decides_the_default() {
     let switch = std::fs::read_to_string(root().join("rules/reader.toml")).expect("switch");
     let enabled = switch.lines().any(|l| l.trim() == "enabled = true");
-    let a = analyze_with(
-        &[],
-        &format!(
-            "{}\n",
-            serde_json::json!({"id": 3, "text": WITNESS_SOUGHT, "site": "x"})
-        ),
+    let dictionary = patrol::dictionary::embedded().expect("dictionary");
+    let mut a = Analyzer::new(dictionary, Config::default()).expect("analyzer");
+    let want = if enabled { Mode::Apply } else { Mode::Off };
+    assert_eq!(a.reader_mut().mode, want);
+    let analysis = a
+        .analyze(&Post {
+            text: WITNESS_SOUGHT,
+            profile: "",
+            site: None,
+        })
+        .expect("analysis");
+    assert_eq!(
+        analysis.reader.is_some(),
+        enabled,
+        "switched off, the reader does not even read"
     );
-    let by_reader = a["flags"]
-        .as_array()
-        .expect("flags")
-        .iter()
-        .any(|f| f["rule"] == "reader.suicide_notice");
-    assert_eq!(by_reader, enabled, "{a}");
+}
+
+/// The analyzer with the reader applied at a given threshold for additions (the committed
+/// thresholds may be off when CV shows no gain; the mechanism is tested all the same).
+fn with_reader(add: f32) -> Analyzer {
+    let dictionary = patrol::dictionary::embedded().expect("dictionary");
+    let mut a = Analyzer::new(dictionary, Config::default()).expect("analyzer");
+    let r = a.reader_mut();
+    r.mode = Mode::Apply;
+    r.model.settings = Settings {
+        add: Some(add),
+        add_new: Some(add),
+        veto: None,
+        veto_below: 0.0,
+    };
+    a
 }
 
 #[test]
 fn an_added_category_cites_its_clause_and_shows_its_words() {
-    let text = WITNESS_SOUGHT;
-    let a = analyze(&format!(
-        "{}\n",
-        serde_json::json!({"id": 1, "text": text, "site": "x"})
-    ));
-    let flags = a["flags"].as_array().expect("flags");
-    let f = flags
+    let analyzer = with_reader(0.7);
+    let post = Post {
+        text: WITNESS_SOUGHT,
+        profile: "",
+        site: Some("x"),
+    };
+    let a = analyzer.analyze(&post).expect("analysis");
+    let f = a
+        .flags
         .iter()
-        .find(|f| f["category"] == "suicide_notice")
+        .find(|f| f.category == Category::SuicideNotice)
         .expect("suicide_notice flagged");
     assert_eq!(
-        f["rule"], "reader.suicide_notice",
-        "this golden post is one the rules miss; if a rule now catches it, pick another for the reader's golden"
+        f.rule, "reader.suicide_notice",
+        "this post is one the rules miss; if a rule now catches it, pick another for this test"
     );
-    assert_eq!(f["clause"], "003 §2(1)");
-    let conf = f["confidence"].as_f64().expect("confidence");
-    assert!((0.7..=1.0).contains(&conf), "confidence {conf}");
-    let ev = f["evidence"].as_array().expect("evidence");
-    assert!(!ev.is_empty(), "an added flag shows the words it read");
-    let chars: Vec<char> = text.chars().collect();
-    for e in ev {
-        let (s, t) = (
-            e["start"].as_u64().expect("start") as usize,
-            e["end"].as_u64().expect("end") as usize,
-        );
-        let quoted: String = chars[s..t].iter().collect();
-        assert_eq!(e["text"], quoted.as_str(), "span {s}–{t} quotes the post");
-    }
+    assert_eq!(f.clause, "003 §2(1)");
+    assert!((0.7..=1.0).contains(&f.confidence), "{}", f.confidence);
     assert!(
-        ev.iter()
-            .any(|e| e["text"].as_str().is_some_and(|t| t.contains("最後"))),
-        "{ev:?}"
+        !f.evidence.is_empty(),
+        "an added flag shows the words it read"
+    );
+    let chars: Vec<char> = WITNESS_SOUGHT.chars().collect();
+    for e in &f.evidence {
+        let quoted: String = chars[e.start..e.end].iter().collect();
+        assert_eq!(e.text, quoted, "span {}–{} quotes the post", e.start, e.end);
+        assert!(e.signal.starts_with("reader:"), "{}", e.signal);
+    }
+    // The reader's account is there for --explain.
+    let r = a.reader.as_ref().expect("reading");
+    assert_eq!(r.decision.added, vec![Category::SuicideNotice]);
+    // No new alarm at a threshold above its probability.
+    let p = r.decision.probabilities[6];
+    let strict = with_reader((p + 0.01).min(1.0));
+    let b = strict.analyze(&post).expect("analysis");
+    assert!(b.flags.is_empty(), "{:?}", b.categories);
+}
+
+#[test]
+fn a_child_category_is_never_added_without_a_child() {
+    let analyzer = with_reader(0.01);
+    let post = Post {
+        text: "家出した。今日寝るとこない。誰か助けて",
+        profile: "25歳 会社員",
+        site: Some("x"),
+    };
+    let a = analyzer.analyze(&post).expect("analysis");
+    assert!(!a.minor);
+    assert!(
+        a.categories.iter().all(|c| !c.needs_minor()),
+        "{:?}",
+        a.categories
     );
 }

@@ -101,10 +101,32 @@ fn evidence_features(model: &Model, f: &Features, c: Category) -> Vec<(String, f
     v
 }
 
+/// What the model makes of one post, independent of the thresholds (CV scores it once per fold).
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub probabilities: [f32; 9],
+    /// Whether a feature that speaks for the category can be shown in the text (an added flag
+    /// must show the officer its words).
+    pub showable: [bool; 9],
+}
+
+pub fn score(model: &Model, o: &Observed) -> Scored {
+    let probabilities = model.probabilities(&o.features.keys);
+    let showable = Category::ALL.map(|c| !evidence_features(model, &o.features, c).is_empty());
+    Scored {
+        probabilities,
+        showable,
+    }
+}
+
 /// The reader's decision for one post, given the thresholds: the same function serves the
 /// analyzer and the cross-validation, so CV measures exactly what ships.
 pub fn decide(model: &Model, settings: &Settings, o: &Observed) -> Decision {
-    let p = model.probabilities(&o.features.keys);
+    decide_scored(settings, o, &score(model, o))
+}
+
+pub fn decide_scored(settings: &Settings, o: &Observed, s: &Scored) -> Decision {
+    let p = s.probabilities;
     let mut vetoed = Vec::new();
     if let Some(t) = settings.veto {
         for rf in &o.rule_flags {
@@ -114,7 +136,13 @@ pub fn decide(model: &Model, settings: &Settings, o: &Observed) -> Decision {
         }
     }
     let mut added = Vec::new();
-    if let Some(t) = settings.add {
+    // A post the rules left alone becomes a new alarm: its own threshold (false alarms).
+    let threshold = if o.rule_flags.is_empty() {
+        settings.add_new
+    } else {
+        settings.add
+    };
+    if let Some(t) = threshold {
         let flagged = |c: Category| o.rule_flags.iter().any(|r| r.category == c);
         for c in Category::ALL {
             if flagged(c) || p[index(c)] < t || (c.needs_minor() && !o.minor) {
@@ -131,7 +159,7 @@ pub fn decide(model: &Model, settings: &Settings, o: &Observed) -> Decision {
                     continue;
                 }
             }
-            if evidence_features(model, &o.features, c).is_empty() {
+            if !s.showable[index(c)] {
                 continue;
             }
             added.push(c);
@@ -304,6 +332,7 @@ mod tests {
         Model {
             settings: Settings {
                 add,
+                add_new: add,
                 veto,
                 veto_below: 0.8,
             },
@@ -401,6 +430,7 @@ mod tests {
         let r = Reader::embedded().expect("rules/reader.tsv and rules/reader.toml parse");
         assert!(
             r.model.settings.add.is_some()
+                || r.model.settings.add_new.is_some()
                 || r.model.settings.veto.is_some()
                 || r.mode == Mode::Off
         );

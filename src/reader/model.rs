@@ -13,8 +13,10 @@ pub const FORMAT: &str = "patrol-reader 1";
 /// When the reader may act. `None` switches that action off.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
-    /// Add a category the rules missed when its probability is at least this.
+    /// Add a category the rules missed, on a post they flagged, when its probability is at least this.
     pub add: Option<f32>,
+    /// The same on a post the rules did not flag at all (the addition makes a new alarm).
+    pub add_new: Option<f32>,
     /// Hold back a rule flag whose probability is below this…
     pub veto: Option<f32>,
     /// …and whose rule confidence is below this (only low-confidence flags).
@@ -24,6 +26,7 @@ pub struct Settings {
 impl Settings {
     pub const OFF: Settings = Settings {
         add: None,
+        add_new: None,
         veto: None,
         veto_below: 0.0,
     };
@@ -104,7 +107,8 @@ impl Model {
         for (n, line) in lines.by_ref() {
             let (key, rest) = line.split_once('\t').ok_or_else(|| err(n, "no tab"))?;
             match key {
-                "format" | "trained_on" | "add" | "veto" | "veto_below" | "categories" => {
+                "format" | "trained_on" | "add" | "add_new" | "veto" | "veto_below"
+                | "categories" => {
                     header.insert(key, rest);
                 }
                 "bias" => {
@@ -139,6 +143,12 @@ impl Model {
         let get = |k: &str| header.get(k).copied().ok_or(format!("reader.tsv: no {k}"));
         let settings = Settings {
             add: threshold(get("add")?)?,
+            // Files written before the threshold for new alarms existed: none are made.
+            add_new: header
+                .get("add_new")
+                .map(|v| threshold(v))
+                .transpose()?
+                .flatten(),
             veto: threshold(get("veto")?)?,
             veto_below: threshold(get("veto_below")?)?.unwrap_or(0.0),
         };
@@ -164,6 +174,7 @@ impl Model {
         let _ = writeln!(s, "trained_on\t{}", self.trained_on);
         let _ = writeln!(s, "categories\t{}", ids.join(" "));
         let _ = writeln!(s, "add\t{}", show(self.settings.add));
+        let _ = writeln!(s, "add_new\t{}", show(self.settings.add_new));
         let _ = writeln!(s, "veto\t{}", show(self.settings.veto));
         let _ = writeln!(s, "veto_below\t{:.2}", self.settings.veto_below);
         let b: Vec<String> = self.bias.iter().map(|b| b.to_string()).collect();
@@ -192,6 +203,7 @@ mod tests {
         Model {
             settings: Settings {
                 add: Some(0.9),
+                add_new: None,
                 veto: None,
                 veto_below: 0.8,
             },
