@@ -42,6 +42,10 @@ const DEV7_MAX_FALSE_ALARM_RATE: f64 = 0.03;
 /// arrival at 2026.11.22.22, a second reading of generalisation beside the held-out part.
 const DEV8_MIN_MICRO_F1: f64 = 0.82;
 const DEV8_MAX_FALSE_ALARM_RATE: f64 = 0.05;
+/// dev9 was written blind too, aimed at the weakest categories with veiled phrasing (351 posts,
+/// 135 negatives): 0.767 / 5.2 % on arrival at 2026.11.22.31.
+const DEV9_MIN_MICRO_F1: f64 = 0.76;
+const DEV9_MAX_FALSE_ALARM_RATE: f64 = 0.06;
 /// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.871 / 4.3 % at 2026.11.22.12, 0.877 / 4.3 % at
 /// 2026.11.22.19 (precision 0.904→0.918, recall 0.840 unchanged).
 const HELDOUT_MIN_MICRO_F1: f64 = 0.87;
@@ -54,7 +58,7 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 9] = [
+const PARTS: [Part; 10] = [
     Part {
         name: "dev",
         title: "dev (used for rule tuning)",
@@ -99,9 +103,15 @@ const PARTS: [Part; 9] = [
     },
     Part {
         name: "dev8",
-        title: "dev8 (written blind from the seeds and notes; not tuned on)",
+        title: "dev8 (written blind; scored on arrival, then tuned)",
         min_micro_f1: DEV8_MIN_MICRO_F1,
         max_false_alarm_rate: DEV8_MAX_FALSE_ALARM_RATE,
+    },
+    Part {
+        name: "dev9",
+        title: "dev9 (written blind, weak categories; scored on arrival)",
+        min_micro_f1: DEV9_MIN_MICRO_F1,
+        max_false_alarm_rate: DEV9_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "heldout",
