@@ -104,7 +104,7 @@ fn run() -> Result<ExitCode, String> {
             let mut analyzer = analyzer(&mut args)?;
             args.finish()?;
             if force_reader {
-                analyzer.set_reader_mode(patrol::reader::Mode::Apply);
+                analyzer.reader_mut().mode = patrol::reader::Mode::Apply;
             }
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
@@ -163,7 +163,7 @@ fn run() -> Result<ExitCode, String> {
             }
             let mut analyzer = analyzer(&mut args)?;
             args.finish()?;
-            analyzer.set_reader_mode(patrol::reader::Mode::Observe);
+            analyzer.reader_mut().mode = patrol::reader::Mode::Observe;
             let report = patrol::reader::train::command(
                 &analyzer,
                 &sub,
@@ -186,7 +186,7 @@ fn run() -> Result<ExitCode, String> {
             let mut analyzer = analyzer(&mut args)?;
             args.finish()?;
             if force_reader {
-                analyzer.set_reader_mode(patrol::reader::Mode::Apply);
+                analyzer.reader_mut().mode = patrol::reader::Mode::Apply;
             }
             let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
             let baseline = Baseline::new(&gazetteer, &analyzer.config().jurisdiction)?;
