@@ -335,7 +335,15 @@ impl Grammar {
             // Dialect endings the dictionary does not know (死ぬさー, 飛び降りるでね) close the
             // sentence like a particle when nothing but punctuation follows.
             let closes = toks.get(i + 1).is_none_or(|n| n.is_boundary());
-            let dialect_ending = closes && (!t.known || matches!(t.pos, "感動詞" | "フィラー"));
+            let dialect_ending = closes
+                && (!t.known
+                    || matches!(t.pos, "感動詞" | "フィラー")
+                    // 死ぬけん。飛び降りるばい。死ぬっちゃ。: Kyushu/Kansai/Tohoku sentence endings
+                    // the dictionary reads as verbs or nouns (ける, ばい).
+                    || matches!(
+                        t.surface.as_str(),
+                        "けん" | "やけん" | "ばい" | "っちゃ" | "っちゃん" | "さー" | "けぇ" | "きに" | "っぺ" | "だべ"
+                    ));
             if dialect_ending {
                 i += 1;
                 continue;

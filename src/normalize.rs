@@ -223,6 +223,7 @@ pub fn normalize(original: &str, symbols: &SymbolTable) -> Normalized {
     let buf = collapse_repeats(buf);
     let buf = join_split_letters(buf);
     let buf = split_shi(buf);
+    let buf = dialect_endings(buf);
     let (buf, tagged) = hashtags(buf);
     finish(buf, tagged, chars.len())
 }
@@ -598,6 +599,51 @@ fn split_shi(buf: Buf) -> Buf {
     out
 }
 
+/// Dialect sentence endings glued to a verb or adjective (死ぬけん, 死にたいけん, 死ぬっちゃ,
+/// 行くばい) are read by the dictionary as other words (ぬけ+ん = not, 体験): a space before
+/// the ending keeps the verb whole. The space carries the span of the ending's first char.
+fn dialect_endings(buf: Buf) -> Buf {
+    const ENDINGS: [&str; 9] = [
+        "けん",
+        "やけん",
+        "っちゃ",
+        "っちゃん",
+        "ばい",
+        "けぇ",
+        "きに",
+        "っぺ",
+        "だべ",
+    ];
+    let n = buf.len();
+    let mut out: Buf = Vec::with_capacity(n + 4);
+    let mut i = 0;
+    while i < n {
+        let c = buf[i].0;
+        out.push(buf[i]);
+        i += 1;
+        if !matches!(
+            c,
+            'う' | 'く' | 'ぐ' | 'す' | 'つ' | 'ぬ' | 'ぶ' | 'む' | 'る' | 'い'
+        ) {
+            continue;
+        }
+        for e in ENDINGS {
+            let len = e.chars().count();
+            if i + len > n || !buf[i..i + len].iter().map(|b| b.0).eq(e.chars()) {
+                continue;
+            }
+            let closes = buf.get(i + len).is_none_or(|b| {
+                !(is_kana(b.0) || is_kanji(b.0)) || matches!(b.0, 'ね' | 'よ' | 'な' | 'わ')
+            });
+            if closes {
+                out.push((' ', buf[i].1, buf[i].2));
+            }
+            break;
+        }
+    }
+    out
+}
+
 /// #家出少女 #援_募 → the tag's words stand on their own.
 fn hashtags(buf: Buf) -> (Buf, Vec<bool>) {
     let mut out = buf;
@@ -642,6 +688,16 @@ fn finish(buf: Buf, tagged: Vec<bool>, original_chars: usize) -> Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dialect_endings_leave_the_verb_whole() {
+        assert_eq!(norm("今夜死ぬけん。"), "今夜死ぬ けん。");
+        assert_eq!(norm("死にたいけん"), "死にたい けん");
+        assert_eq!(norm("死ぬっちゃ"), "死ぬ っちゃ");
+        // Inside a word, or before more of a sentence, nothing changes.
+        assert_eq!(norm("体験したい"), "体験したい");
+        assert_eq!(norm("行くけんど"), "行くけんど");
+    }
 
     #[test]
     fn shi_written_as_ta_hi_is_shi() {
