@@ -182,9 +182,11 @@ impl Reader {
             toml::from_str(SWITCH_FILE).map_err(|e| format!("rules/reader.toml: {e}"))?;
         if READER_FILE.is_empty() {
             if switch.enabled {
-                return Err("rules/reader.toml switches the reader on, but this build has no weights \
+                return Err(
+                    "rules/reader.toml switches the reader on, but this build has no weights \
                             (enable the `reader-weights` feature)"
-                    .to_string());
+                        .to_string(),
+                );
             }
             return Ok(Reader {
                 model: Model::empty(),
