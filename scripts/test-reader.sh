@@ -2,7 +2,7 @@
 # The second reader (issue 2, src/reader): unit tests of features, training, scoring and decisions;
 # tests/reader.rs (retraining from the corpus reproduces rules/reader.tsv byte for byte, an added flag
 # cites its clause and quotes the post, no child category without a child, the on/off switch);
-# then the leave-one-part-out CV tables on dev…dev7 (never heldout, never dev8).
+# then the leave-one-part-out CV tables on dev…dev11 (never heldout).
 # Runs alone once scripts/setup.sh has run. Exits non-zero on failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +22,6 @@ step "cargo test --release -p patrol --test reader (weights not stale, added fla
 cargo test --release -p patrol --test reader
 fi
 
-step "patrol reader cv --nested (leave-one-part-out on dev…dev7)"
+step "patrol reader cv --nested (leave-one-part-out on dev…dev11)"
 cargo build --release -p patrol --bin patrol
 "$TARGET/release/patrol" reader cv --nested

@@ -16,7 +16,9 @@ use super::model::{Model, Settings, SCALE};
 use super::{decide, decide_scored, score, Decision, Observed};
 
 /// The development parts, in order. Not `heldout` (the lead's final check) nor any blind part.
-pub const DEV_PARTS: [&str; 7] = ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7"];
+pub const DEV_PARTS: [&str; 11] = [
+    "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
+];
 
 /// The grid the thresholds are chosen from (`None` = that action off).
 pub const ADD_GRID: [Option<f32>; 7] = [
