@@ -210,8 +210,8 @@ fn run() -> Result<ExitCode, String> {
                     "dev8" => "dev8 (written blind; scored on arrival, then tuned)".to_string(),
                     "dev9" => "dev9 (written blind, weak categories; scored on arrival, then tuned)"
                         .to_string(),
-                    "dev10" => "dev10 (written blind, child; scored on arrival)".to_string(),
-                    "dev11" => "dev11 (written blind, suicide; scored on arrival)".to_string(),
+                    "dev10" => "dev10 (written blind, child; scored on arrival, then tuned)".to_string(),
+                    "dev11" => "dev11 (written blind, suicide; scored on arrival, then tuned)".to_string(),
                     _ => format!("{part} (used for rule tuning)"),
                 };
                 println!("{}", eval::report(&label, &pair(&ours), &pair(&base)));

@@ -13,49 +13,48 @@ use patrol::baseline::Baseline;
 use patrol::eval::{self, Labelled, Prediction, Scores};
 use patrol::region::Gazetteer;
 
-// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Four parts were
-// used for tuning, each written later and by another hand than the one before; dev and dev2 meet
-// the targets. dev3 (the hardest, aimed at the weakest categories) meets the false-alarm target
-// and is held to a floor just under its micro-F1. The held-out part (written independently, never
-// used for tuning) is below both targets — see README "Figures" — and is held to floors just under
-// today's figures, so that any rule change that makes things worse fails here. Raise the floors as
-// the rules improve; never lower them to make a change pass.
+// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Eleven parts are
+// used for tuning, each written by another hand; dev5…dev11 were each scored once on arrival,
+// before any tuning on them (the figures in the comments below), and then tuned on. The held-out
+// part (written independently, never used for tuning) is below both targets — see README
+// "Figures" — and is held to floors just under today's figures, so that any rule change that makes
+// things worse fails here. Raise the floors as the rules improve; never lower them to make a
+// change pass.
 /// Category micro-F1 each tuning part must reach (the target).
 const MIN_MICRO_F1: f64 = 0.93;
 /// Share of negatives given a category on a tuning part (the target).
 const MAX_FALSE_ALARM_RATE: f64 = 0.03;
-/// dev3's and dev4's micro-F1 floor (target 0.93).
-const TUNING_FLOOR_MICRO_F1: f64 = 0.90;
-/// dev5 was scored on arrival (0.746); one structural rule came from its misses (0.774 at 2026.11.22.12).
-const DEV5_MIN_MICRO_F1: f64 = 0.765;
-const DEV5_MAX_FALSE_ALARM_RATE: f64 = 0.065;
-/// Held-out floors (targets 0.93 / 0.03).
-/// dev6 arrived (0.791 / 4.0 % on arrival); two grammar fixes came from its misses (0.859 / 3.0 % at
-/// 2026.11.22.12).
-const DEV6_MIN_MICRO_F1: f64 = 0.85;
-const DEV6_MAX_FALSE_ALARM_RATE: f64 = 0.035;
-/// dev7 was written from the seeds and domain notes, not the rules (0.851 / 6.9 % on arrival at
-/// 2026.11.22.7); grammar fixes from the misses of dev5–dev7 brought it to 0.922 / 2.0 %.
-const DEV7_MIN_MICRO_F1: f64 = 0.91;
-const DEV7_MAX_FALSE_ALARM_RATE: f64 = 0.03;
+/// dev3's and dev4's micro-F1 floor (target 0.93; 0.934 and 0.954 at 2026.11.22.38).
+const TUNING_FLOOR_MICRO_F1: f64 = 0.92;
+/// dev5: 0.746 on arrival; 0.900 / 0.8 % at 2026.11.22.38.
+const DEV5_MIN_MICRO_F1: f64 = 0.89;
+const DEV5_MAX_FALSE_ALARM_RATE: f64 = 0.015;
+/// dev6: 0.791 / 4.0 % on arrival; 0.940 / 0 % at 2026.11.22.38.
+const DEV6_MIN_MICRO_F1: f64 = 0.93;
+const DEV6_MAX_FALSE_ALARM_RATE: f64 = 0.015;
+/// dev7 was written from the seeds and domain notes, not the rules: 0.851 / 6.9 % on arrival at
+/// 2026.11.22.7; 0.967 / 0 % at 2026.11.22.38.
+const DEV7_MIN_MICRO_F1: f64 = 0.95;
+const DEV7_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 /// dev8 was written blind from the seeds and notes (349 posts, 163 negatives): 0.828 / 4.3 % on
-/// arrival at 2026.11.22.22, a second reading of generalisation beside the held-out part.
-const DEV8_MIN_MICRO_F1: f64 = 0.82;
-const DEV8_MAX_FALSE_ALARM_RATE: f64 = 0.05;
+/// arrival at 2026.11.22.22; 0.936 / 1.8 % at 2026.11.22.38.
+const DEV8_MIN_MICRO_F1: f64 = 0.92;
+const DEV8_MAX_FALSE_ALARM_RATE: f64 = 0.025;
 /// dev9 was written blind too, aimed at the weakest categories with veiled phrasing (351 posts,
-/// 135 negatives): 0.767 / 5.2 % on arrival at 2026.11.22.31.
-const DEV9_MIN_MICRO_F1: f64 = 0.76;
-const DEV9_MAX_FALSE_ALARM_RATE: f64 = 0.06;
+/// 135 negatives): 0.767 / 5.2 % on arrival at 2026.11.22.31; 0.920 / 1.5 % at 2026.11.22.38.
+const DEV9_MIN_MICRO_F1: f64 = 0.91;
+const DEV9_MAX_FALSE_ALARM_RATE: f64 = 0.025;
 /// dev10 (child categories) and dev11 (suicide), written blind at the same time by two other
-/// hands: 0.678 / 5.9 % and 0.737 / 2.5 % on arrival at 2026.11.22.36.
-const DEV10_MIN_MICRO_F1: f64 = 0.67;
-const DEV10_MAX_FALSE_ALARM_RATE: f64 = 0.065;
-const DEV11_MIN_MICRO_F1: f64 = 0.73;
-const DEV11_MAX_FALSE_ALARM_RATE: f64 = 0.03;
-/// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.871 / 4.3 % at 2026.11.22.12, 0.877 / 4.3 % at
-/// 2026.11.22.19 (precision 0.904→0.918, recall 0.840 unchanged).
-const HELDOUT_MIN_MICRO_F1: f64 = 0.87;
-const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.05;
+/// hands: 0.678 / 5.9 % and 0.737 / 2.5 % on arrival at 2026.11.22.36; 0.855 / 0 % and
+/// 0.928 / 0.6 % at 2026.11.22.38.
+const DEV10_MIN_MICRO_F1: f64 = 0.84;
+const DEV10_MAX_FALSE_ALARM_RATE: f64 = 0.015;
+const DEV11_MIN_MICRO_F1: f64 = 0.92;
+const DEV11_MAX_FALSE_ALARM_RATE: f64 = 0.015;
+/// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.877 / 4.3 % at 2026.11.22.19, 0.898 / 3.6 % at
+/// 2026.11.22.38 (precision 0.934, recall 0.864).
+const HELDOUT_MIN_MICRO_F1: f64 = 0.89;
+const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.04;
 
 struct Part {
     name: &'static str,
@@ -91,13 +90,13 @@ const PARTS: [Part; 12] = [
     },
     Part {
         name: "dev5",
-        title: "dev5 (scored on arrival; one structural rule from its misses)",
+        title: "dev5 (scored on arrival, then tuned)",
         min_micro_f1: DEV5_MIN_MICRO_F1,
         max_false_alarm_rate: DEV5_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "dev6",
-        title: "dev6 (written last, board register; scored on arrival, lightly tuned)",
+        title: "dev6 (scored on arrival, then tuned)",
         min_micro_f1: DEV6_MIN_MICRO_F1,
         max_false_alarm_rate: DEV6_MAX_FALSE_ALARM_RATE,
     },
@@ -121,13 +120,13 @@ const PARTS: [Part; 12] = [
     },
     Part {
         name: "dev10",
-        title: "dev10 (written blind, child; scored on arrival)",
+        title: "dev10 (written blind, child; scored on arrival, then tuned)",
         min_micro_f1: DEV10_MIN_MICRO_F1,
         max_false_alarm_rate: DEV10_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "dev11",
-        title: "dev11 (written blind, suicide; scored on arrival)",
+        title: "dev11 (written blind, suicide; scored on arrival, then tuned)",
         min_micro_f1: DEV11_MIN_MICRO_F1,
         max_false_alarm_rate: DEV11_MAX_FALSE_ALARM_RATE,
     },
