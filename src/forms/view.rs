@@ -166,10 +166,32 @@ pub fn quoted(mut spans: Vec<&Span>) -> Vec<String> {
             kept.push(s);
         }
     }
-    let mut out: Vec<String> = Vec::new();
+    // The same phrase met again elsewhere in the same text (パパ活 in #パパ活 after パパ活募集) is
+    // quoted once, by its longest wording.
+    let mut words: Vec<(&str, String)> = Vec::new();
     for s in kept {
-        if !out.contains(&s.text) {
-            out.push(s.text.clone());
+        let same = |w: &&mut (&str, String)| w.0 == s.source;
+        if words
+            .iter_mut()
+            .filter(same)
+            .any(|w| w.1.contains(s.text.as_str()))
+        {
+            continue;
+        }
+        if let Some(shorter) = words
+            .iter_mut()
+            .filter(same)
+            .find(|w| s.text.contains(w.1.as_str()))
+        {
+            shorter.1 = s.text.clone();
+            continue;
+        }
+        words.push((s.source.as_str(), s.text.clone()));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (_, w) in words {
+        if !out.contains(&w) {
+            out.push(w);
         }
     }
     out
@@ -202,6 +224,14 @@ mod tests {
         let c = span("text", 0, 2, "今夜");
         let d = span("profile", 36, 38, "今週");
         assert_eq!(quoted(vec![&a, &b, &c, &d]), ["今夜", "今週末", "今週"]);
+    }
+
+    #[test]
+    fn a_phrase_met_again_is_quoted_once_by_its_longest_wording() {
+        let a = span("text", 3, 8, "パパ活募集");
+        let b = span("text", 40, 43, "パパ活");
+        let c = span("text", 12, 16, "会える人");
+        assert_eq!(quoted(vec![&a, &b, &c]), ["パパ活募集", "会える人"]);
     }
 
     #[test]
