@@ -277,8 +277,7 @@ impl Grammar {
                     ended = false;
                     // 一緒に死のうとか思う is the poster's thought; 一緒に死のうとかそういうスレ
                     // ちゃう / 自殺オフとか今どきあるわけない still only cite the words.
-                    if matches!(t.base(), "思う" | "考える" | "感じる" | "考えちゃう")
-                    {
+                    if matches!(t.base(), "思う" | "考える" | "感じる") {
                         citing = false;
                     }
                     // 次は本当に飛び込むと思う: the poster's prediction about themself reads as
@@ -377,7 +376,7 @@ impl Grammar {
                 }
                 // パパ活は絶対にやりません / 援交とかしない: a noun's predicate decides it.
                 let adverbial = t.is("副詞") || t.pos1 == "副詞可能";
-                // 泊まるとこもない: the noun's predicate is the adjective ない.
+                // 神待ちはもうない: the noun's predicate is the adjective ない.
                 if noun_hit && t.is("形容詞") && self.negation.contains(t.base()) {
                     m.negated = true;
                 }
