@@ -217,6 +217,7 @@ type Buf = Vec<(char, usize, usize)>;
 pub fn normalize(original: &str, symbols: &SymbolTable) -> Normalized {
     let chars: Vec<char> = original.chars().collect();
     let buf = width_and_symbols(&chars, symbols);
+    let buf = halfwidth_kana_in_hiragana(buf, &chars);
     let buf = fold_lookalikes(buf);
     let buf = romaji_words(buf);
     let buf = unify_dashes(buf);
@@ -248,6 +249,40 @@ fn romaji_words(buf: Buf) -> Buf {
     }
     out.extend_from_slice(&buf[i..]);
     out
+}
+
+/// A run of half-width katakana (ｷｮｳﾉﾖﾙ ｸﾋﾞﾂﾘﾏｽ), the old way of typing past filters, is read
+/// in hiragana: as full-width katakana the dictionary takes it for one unknown loanword, in
+/// hiragana it finds the words (くび|つり|ます) and their readings meet the lexicon's.
+fn halfwidth_kana_in_hiragana(mut buf: Buf, chars: &[char]) -> Buf {
+    let half = |i: usize| {
+        chars
+            .get(i)
+            .is_some_and(|c| ('\u{FF66}'..='\u{FF9F}').contains(c))
+    };
+    let n = buf.len();
+    let mut i = 0;
+    while i < n {
+        if !half(buf[i].1) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut kana = 0;
+        while j < n && (half(buf[j].1) || buf[j].0 == ' ') {
+            if half(buf[j].1) {
+                kana += 1;
+            }
+            j += 1;
+        }
+        if kana >= 4 {
+            for item in &mut buf[i..j] {
+                item.0 = to_hiragana(item.0);
+            }
+        }
+        i = j;
+    }
+    buf
 }
 
 /// NFKC per grapheme-ish cluster (base + combining marks), symbol words, lower-case ASCII.
@@ -700,6 +735,14 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_half_width_katakana_reads_in_hiragana() {
+        assert_eq!(norm("ｷｮｳﾉﾖﾙ ｸﾋﾞﾂﾘﾏｽ"), "きょうのよる くびつります");
+        // A short one (ﾎ別) and full-width katakana stay katakana.
+        assert_eq!(norm("ﾎ別2"), "ホ別2");
+        assert_eq!(norm("クビツリマス"), "クビツリマス");
+    }
+
+    #[test]
     fn shi_written_as_ta_hi_is_shi() {
         assert_eq!(norm("一緒に タヒ ねる人"), "一緒に 死ねる人");
         assert_eq!(norm("タヒにたい"), "死にたい");
@@ -713,8 +756,10 @@ mod tests {
 
     #[test]
     fn full_and_half_width_fold() {
-        assert_eq!(norm("ｼﾆﾀｲ"), "シニタイ");
-        assert_eq!(norm("ｶﾞｯｺｳ"), "ガッコウ");
+        // A run of four half-width kana or more reads in hiragana (see below); shorter ones fold.
+        assert_eq!(norm("ｼﾆﾀｲ"), "しにたい");
+        assert_eq!(norm("ｶﾞｯｺｳ"), "がっこう");
+        assert_eq!(norm("ﾎﾃﾙ"), "ホテル");
         assert_eq!(norm("ＪＫ１５歳"), "jk15歳");
     }
 
