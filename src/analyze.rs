@@ -442,7 +442,6 @@ impl Analyzer {
             adult: !child.adult_signals.is_empty(),
             site: post.site,
         };
-        let before: Vec<Category> = flags.iter().map(|f| f.category).collect();
         let reader = self.reader.review(
             &input,
             post.text,
@@ -451,7 +450,7 @@ impl Analyzer {
             &mut flags,
             &mut suppressed,
         );
-        if flags.iter().map(|f| f.category).ne(before) {
+        if reader.as_ref().is_some_and(|r| r.decision.changes_flags()) {
             let suicide = flags.iter().any(|f| f.category.is_suicide());
             urgency = suicide.then(|| ctx.urgency(&flags, &places, &reach));
         }
@@ -624,11 +623,7 @@ impl<'a> Ctx<'a> {
     /// The text hits of a rule's exclusions or a suppressor's context words, as spans of the original
     /// text (quotes are built only for the one that suppresses): in a short post only the first is
     /// needed, since it speaks for the whole post.
-    fn context_hits<'s>(
-        &'s self,
-        conds: &'s [Cond],
-        reach: &Reach,
-    ) -> Vec<((usize, usize), &'s Hit)> {
+    fn context_hits<'s>(&'s self, conds: &'s [Cond], reach: &Reach) -> Vec<ContextHit<'s>> {
         let span = |h: &'s Hit| (self.text.norm.source_span(h.start, h.end), h);
         if reach.is_short() {
             conds

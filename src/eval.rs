@@ -36,6 +36,17 @@ pub struct Labelled {
     pub file: String,
 }
 
+impl Labelled {
+    /// The post as the analyzer reads it.
+    pub fn post(&self) -> Post<'_> {
+        Post {
+            text: &self.text,
+            profile: &self.profile,
+            site: self.site.as_deref(),
+        }
+    }
+}
+
 /// Reads every `*.jsonl` under `dir` (sorted by path, so runs are reproducible).
 pub fn load_corpus(dir: &Path) -> Result<Vec<Labelled>, String> {
     let mut files = Vec::new();
@@ -215,26 +226,19 @@ pub fn score(items: &[(&Labelled, Prediction)]) -> Scores {
 pub fn predict(analyzer: &Analyzer, items: &[Labelled]) -> Vec<Prediction> {
     items
         .iter()
-        .map(|l| {
-            let post = Post {
-                text: &l.text,
-                profile: &l.profile,
-                site: l.site.as_deref(),
-            };
-            match analyzer.analyze(&post) {
-                Ok(a) => Prediction {
-                    categories: a.categories,
-                    minor: a.minor,
-                    region: a.region,
-                    inquiry: a.inquiry,
-                },
-                Err(_) => Prediction {
-                    categories: Vec::new(),
-                    minor: false,
-                    region: Region::Unknown,
-                    inquiry: false,
-                },
-            }
+        .map(|l| match analyzer.analyze(&l.post()) {
+            Ok(a) => Prediction {
+                categories: a.categories,
+                minor: a.minor,
+                region: a.region,
+                inquiry: a.inquiry,
+            },
+            Err(_) => Prediction {
+                categories: Vec::new(),
+                minor: false,
+                region: Region::Unknown,
+                inquiry: false,
+            },
         })
         .collect()
 }

@@ -337,12 +337,11 @@ impl Grammar {
             let dialect_ending = closes
                 && (!t.known
                     || matches!(t.pos, "感動詞" | "フィラー")
-                    // 死ぬけん。飛び降りるばい。死ぬっちゃ。: Kyushu/Kansai/Tohoku sentence endings
-                    // the dictionary reads as verbs or nouns (ける, ばい).
-                    || matches!(
-                        t.surface.as_str(),
-                        "けん" | "やけん" | "ばい" | "っちゃ" | "っちゃん" | "さー" | "けぇ" | "きに" | "っぺ" | "だべ"
-                    ));
+                    // 死ぬけん。飛び降りるばい。死ぬっちゃ。: dialect endings the dictionary reads as
+                    // verbs or nouns (ける, ばい); also 死ぬさー, which the normaliser leaves glued
+                    // (split off, the dictionary misreads 死ぬ).
+                    || crate::normalize::DIALECT_ENDINGS.contains(&t.surface.as_str())
+                    || t.surface == "さー");
             if dialect_ending {
                 i += 1;
                 continue;

@@ -634,21 +634,24 @@ fn split_shi(buf: Buf) -> Buf {
     out
 }
 
+/// Kyushu, Kansai and Tohoku sentence endings (死ぬけん, 飛び降りるばい, 死ぬっちゃ): split off a
+/// verb here, and read as closing the sentence by the grammar (src/grammar.rs).
+pub const DIALECT_ENDINGS: [&str; 9] = [
+    "けん",
+    "やけん",
+    "っちゃ",
+    "っちゃん",
+    "ばい",
+    "けぇ",
+    "きに",
+    "っぺ",
+    "だべ",
+];
+
 /// Dialect sentence endings glued to a verb or adjective (死ぬけん, 死にたいけん, 死ぬっちゃ,
 /// 行くばい) are read by the dictionary as other words (ぬけ+ん = not, 体験): a space before
 /// the ending keeps the verb whole. The space carries the span of the ending's first char.
 fn dialect_endings(buf: Buf) -> Buf {
-    const ENDINGS: [&str; 9] = [
-        "けん",
-        "やけん",
-        "っちゃ",
-        "っちゃん",
-        "ばい",
-        "けぇ",
-        "きに",
-        "っぺ",
-        "だべ",
-    ];
     let n = buf.len();
     let mut out: Buf = Vec::with_capacity(n + 4);
     let mut i = 0;
@@ -662,7 +665,7 @@ fn dialect_endings(buf: Buf) -> Buf {
         ) {
             continue;
         }
-        for e in ENDINGS {
+        for e in DIALECT_ENDINGS {
             let len = e.chars().count();
             if i + len > n || !buf[i..i + len].iter().map(|b| b.0).eq(e.chars()) {
                 continue;

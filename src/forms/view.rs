@@ -170,23 +170,14 @@ pub fn quoted(mut spans: Vec<&Span>) -> Vec<String> {
     // quoted once, by its longest wording.
     let mut words: Vec<(&str, String)> = Vec::new();
     for s in kept {
-        let same = |w: &&mut (&str, String)| w.0 == s.source;
-        if words
-            .iter_mut()
-            .filter(same)
-            .any(|w| w.1.contains(s.text.as_str()))
-        {
-            continue;
+        let same_phrase = words.iter_mut().find(|(source, w)| {
+            *source == s.source && (w.contains(s.text.as_str()) || s.text.contains(w.as_str()))
+        });
+        match same_phrase {
+            Some((_, w)) if s.text.len() > w.len() => *w = s.text.clone(),
+            Some(_) => {}
+            None => words.push((s.source.as_str(), s.text.clone())),
         }
-        if let Some(shorter) = words
-            .iter_mut()
-            .filter(same)
-            .find(|w| s.text.contains(w.1.as_str()))
-        {
-            shorter.1 = s.text.clone();
-            continue;
-        }
-        words.push((s.source.as_str(), s.text.clone()));
     }
     let mut out: Vec<String> = Vec::new();
     for (_, w) in words {

@@ -76,6 +76,13 @@ pub struct Decision {
     pub vetoed: Vec<Category>,
 }
 
+impl Decision {
+    /// Whether applying it adds or removes a flag (the analyzer then re-judges urgency).
+    pub fn changes_flags(&self) -> bool {
+        !self.added.is_empty() || !self.vetoed.is_empty()
+    }
+}
+
 /// Features with their weights for one category, strongest first.
 pub type Contributions = Vec<(String, f32)>;
 

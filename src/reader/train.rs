@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::analyze::{Analyzer, Post};
+use crate::analyze::Analyzer;
 use crate::category::Category;
 use crate::eval::load_corpus;
 
@@ -78,13 +78,8 @@ pub fn observe(analyzer: &Analyzer, corpus: &Path) -> Result<Vec<Example>, Strin
     for (part, name) in DEV_PARTS.iter().enumerate() {
         let items = load_corpus(&corpus.join(name))?;
         for l in items {
-            let post = Post {
-                text: &l.text,
-                profile: &l.profile,
-                site: l.site.as_deref(),
-            };
             let observed = analyzer
-                .analyze(&post)
+                .analyze(&l.post())
                 .ok()
                 .and_then(|a| a.reader)
                 .map(|r| r.observed)

@@ -350,6 +350,9 @@ impl RuleSet {
             Category::from_id(id)
                 .ok_or_else(|| RuleError(format!("{ctx}: unknown category {id:?}")))
         };
+        let categories = |v: &[String], ctx: &str| -> Result<Vec<Category>, RuleError> {
+            v.iter().map(|c| category(c, ctx)).collect()
+        };
         let concept_ids = |v: &[String], ctx: &str| -> Result<Vec<usize>, RuleError> {
             v.iter()
                 .map(|id| {
@@ -378,11 +381,7 @@ impl RuleSet {
                 all: conds(&r.all, &ctx)?,
                 any: conds(&r.any, &ctx)?,
                 unless: conds(&r.unless, &ctx)?,
-                also: r
-                    .also
-                    .iter()
-                    .map(|c| category(c, &ctx))
-                    .collect::<Result<_, _>>()?,
+                also: categories(&r.also, &ctx)?,
                 fallback: r.fallback,
             });
         }
@@ -392,10 +391,7 @@ impl RuleSet {
             let categories = if s.categories.iter().any(|c| c == "*") {
                 Category::ALL.to_vec()
             } else {
-                s.categories
-                    .iter()
-                    .map(|c| category(c, &ctx))
-                    .collect::<Result<_, _>>()?
+                categories(&s.categories, &ctx)?
             };
             suppressors.push(Suppressor {
                 id: s.id.clone(),
@@ -413,11 +409,7 @@ impl RuleSet {
                 id: y.id.clone(),
                 reason: y.reason.clone(),
                 category: category(&y.category, &ctx)?,
-                to: y
-                    .to
-                    .iter()
-                    .map(|c| category(c, &ctx))
-                    .collect::<Result<_, _>>()?,
+                to: categories(&y.to, &ctx)?,
                 unless: conds(&y.unless, &ctx)?,
             });
         }
