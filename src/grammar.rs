@@ -88,7 +88,8 @@ impl Modality {
         self.imperative |= o.imperative;
     }
 
-    fn figurative(&self) -> bool {
+    /// Idiom, hyperbole or reported speech: not the poster's literal statement.
+    pub fn figurative(&self) -> bool {
         self.degree || self.appearance || self.hearsay
     }
 

@@ -38,7 +38,7 @@ fn content(pos: &str, pos1: &str) -> bool {
 
 /// A compact name for a hit's modality: the first that applies, in the order the rules read them.
 pub fn modality_tag(m: &Modality) -> &'static str {
-    if m.degree || m.appearance || m.hearsay {
+    if m.figurative() {
         "fig"
     } else if m.negated {
         "neg"
@@ -48,7 +48,7 @@ pub fn modality_tag(m: &Modality) -> &'static str {
         "cond"
     } else if m.imperative {
         "imp"
-    } else if m.question && (m.volitional || m.negated) {
+    } else if m.invite() {
         "invite"
     } else if m.desire {
         "desire"
