@@ -72,9 +72,14 @@ function base64(bytes) {
 /**
  * Captures one flagged post: its tab is brought to the front (captureVisibleTab sees only the active
  * tab), the post is measured and scrolled into view, the tab is captured, and the case is stored.
- * @param {SessionEntry} entry @param {Settings} settings
+ * captureVisibleTab says nothing of which tab it saw: when the officer switches tabs while it runs, the
+ * image is of another page (another site's content in this post's evidence). So the tab must still be
+ * the active one after the capture, or the image is discarded. With `onlyWithScreen` (the automatic
+ * capture) nothing is stored without a screenshot and null is returned, so the post is tried again when
+ * its tab comes back to the front; the officer's own capture keeps the record with the reason.
+ * @param {SessionEntry} entry @param {Settings} settings @param {{onlyWithScreen?: boolean}} [opts]
  */
-export async function capturePost(entry, settings) {
+export async function capturePost(entry, settings, { onlyWithScreen = false } = {}) {
   if (entry.tab_id === null) throw new Error('この投稿のタブが分かりません。投稿のページを開き直してから保存してください。');
   /** @type {chrome.tabs.Tab} */
   let tab;
@@ -104,9 +109,15 @@ export async function capturePost(entry, settings) {
   let failure = '';
   try {
     dataUrl = await captureTab(tab.windowId);
+    const after = await chrome.tabs.get(entry.tab_id).catch(() => null);
+    if (!after?.active || after.windowId !== tab.windowId) {
+      dataUrl = null;
+      failure = '画面の取得中に別のタブへ切り替わったため、画面を保存できませんでした';
+    }
   } catch (e) {
     failure = `画面を取得できません（${e instanceof Error ? e.message : String(e)}）`;
   }
+  if (onlyWithScreen && !(where && dataUrl)) return null;
   const store = await evidenceStore();
   const base = {
     post: entry.post, analysis: /** @type {any} */ (entry.analysis), pageUrl: entry.page_url || tab.url || entry.post.url,
@@ -156,7 +167,9 @@ export const actions = {
   'capture-evidence': async (_m, ctx) => {
     officerOnly(ctx.settings);
     const entry = entryOf(ctx);
-    const { caseId, shots, usage, reason } = await capturePost(entry, ctx.settings);
+    const captured = await capturePost(entry, ctx.settings);
+    if (!captured) throw new Error('証拠を保存できませんでした。'); // only the automatic capture gets null
+    const { caseId, shots, usage, reason } = captured;
     if (!shots) {
       return { message: `証拠を保存しました（案件 ${caseId}。${reason}）。${usage.warning ?? ''}`, case_id: caseId, post_size: null };
     }

@@ -49,7 +49,12 @@ export async function autoCapture(entries) {
         tried.delete(e.post.key); // try again when the officer is on that tab
         continue;
       }
-      const { caseId } = await capturePost(e, settings);
+      const captured = await capturePost(e, settings, { onlyWithScreen: true });
+      if (!captured) {
+        tried.delete(e.post.key); // the tab left the screen or the post is not on it: again when it is back
+        continue;
+      }
+      const { caseId } = captured;
       await store.addNote(caseId, { text: '003 §4(1) の要件を満たす自殺予告等のため自動で保存しました（設定: 自動保存）', auto: true });
       done.push(caseId);
     } catch (err) {
