@@ -187,4 +187,9 @@ pub struct MaskDef {
     /// does not mask 死にたい).
     #[serde(default)]
     pub predicate: bool,
+    /// The mask stands down when the post holds any of these concepts anywhere: a relative's or a
+    /// pupil's grade is the child's own when the post is about images of that child's body (妹（小5）の
+    /// 着替え), so the parent masks must not hide it then.
+    #[serde(default)]
+    pub unless: Vec<String>,
 }

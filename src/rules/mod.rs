@@ -112,6 +112,7 @@ pub struct Mask {
     pub after: usize,
     pub before: usize,
     pub predicate: bool,
+    pub unless: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -424,6 +425,7 @@ impl RuleSet {
                 after: m.after,
                 before: m.before,
                 predicate: m.predicate,
+                unless: concept_ids(&m.unless, &ctx)?,
             });
         }
         let minor = MinorRule {
