@@ -348,6 +348,16 @@ impl Grammar {
                 continue;
             }
             if !function_word {
+                // 死ぬつもりはない / 死ぬ気もない / 死ぬ予定はない: the intent noun's predicate is the
+                // adjective ない, which denies the verb before it.
+                let intent_noun = i >= end + 2
+                    && toks[i - 1].is("助詞")
+                    && matches!(toks[i - 1].surface.as_str(), "は" | "も" | "が")
+                    && toks[i - 2].is("名詞")
+                    && matches!(toks[i - 2].base(), "つもり" | "気" | "予定" | "わけ" | "訳");
+                if intent_noun && t.is("形容詞") && self.negation.contains(t.base()) {
+                    m.negated = true;
+                }
                 // 死にたい死にたい言う: the phrase said twice is read once, from its second time.
                 if !m.conditional && t.is("動詞") && t.base() == toks[end - 1].base() {
                     i += 1;

@@ -257,8 +257,17 @@ impl RuleSet {
                     return Err(RuleError(format!("concept {}: empty term {t:?}", def.id)));
                 }
                 let ti = terms.len();
+                // Terms holding a word the dictionary does not know (リスカする, ODする) are matched by
+                // base form too: their unknown word is its own base, and the verb after it inflects
+                // (リスカします, ODしたい matched nothing when only the surface was compared).
                 let all_known = toks.iter().all(|m| m.known);
-                let bases = if all_known {
+                // A term that is one volitional or imperative word (しよ, 会お, 使え) means that form:
+                // by its base it met every する (心配される, 家出したい) and lent it the volitional.
+                // Stems used as nouns (泊め, 割り切り, 飛び降り) keep meeting every form.
+                let one_inflected = toks.len() == 1
+                    && (toks[0].conj_form.starts_with("未然ウ接続")
+                        || toks[0].conj_form.starts_with("命令"));
+                let bases = if (all_known || toks.len() > 1) && !one_inflected {
                     toks.iter().map(|m| m.key_base.clone()).collect()
                 } else {
                     Vec::new()
