@@ -159,7 +159,9 @@ pub fn scan<'d>(
                                 .chars()
                                 .any(|c| is_kanji(c) && !term_text.contains(c))
                     });
-                if exact && respelled {
+                // A long run of kana the dictionary could not split (いっしょにしんでくれるひと…) is one
+                // unknown word: a reading may end inside it, as a surface may.
+                if (exact || !toks[b].known) && respelled {
                     push(
                         Some(ti),
                         rules.terms[ti].concept,
