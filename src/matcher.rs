@@ -130,6 +130,9 @@ pub fn scan<'d>(
                             .iter()
                             .zip(&toks[i..i + n])
                             .all(|(b, t)| *b == t.key_base)
+                        && term
+                            .final_form
+                            .is_none_or(|f| toks[i + n - 1].conj_form.starts_with(f))
                     {
                         push(Some(ti), term.concept, i, i + n, &mut hits, &toks);
                     } else if let Some(end) = match_across_adverbs(&term.bases, &toks, i) {

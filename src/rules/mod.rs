@@ -143,6 +143,10 @@ pub struct Term {
     /// What the term itself says (死にたい carries desire), added to hits matched by reading or
     /// surface, where the post's morphemes may not show it (ｼﾆﾀｲ is one unknown word).
     pub modality: Modality,
+    /// A term whose last word is an imperative or a volitional form (早く死ね, 一緒に死のう) means
+    /// that form: matched by base form it met 本当に死ぬ展開 as 本当に死ね. The conjugation the
+    /// last matched morpheme must have (a prefix of its `conj_form`), when it matters.
+    pub final_form: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -290,12 +294,18 @@ impl RuleSet {
                 surface_keys.push(surface);
                 surface_terms.push(ti);
                 let modality = grammar.term_modality(&toks);
+                let final_form = toks.last().and_then(|m| {
+                    ["命令", "未然ウ接続"]
+                        .into_iter()
+                        .find(|f| m.conj_form.starts_with(f))
+                });
                 terms.push(Term {
                     concept: ci,
                     text: t.clone(),
                     bases,
                     free,
                     modality,
+                    final_form,
                 });
             }
             for t in &def.surface_terms {
@@ -314,6 +324,7 @@ impl RuleSet {
                     bases: Vec::new(),
                     free,
                     modality: grammar.term_modality(&morph.analyze(&norm)),
+                    final_form: None,
                 });
             }
             for p in &def.patterns {
