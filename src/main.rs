@@ -16,7 +16,7 @@ USAGE:
   patrol analyze [--jurisdiction 熊本県] [--explain] [--reader] [--as-of-year YYYY] [--text TEXT [--profile TEXT]]
       JSON Lines on standard input ({\"id\", \"text\", \"profile\"?, \"site\"?}), one JSON line out per line.
       --explain prints a human-readable account instead; --text analyses one post given on the command line.
-  patrol eval [--corpus tests/corpus] [--reader] [--mistakes dev|dev2|…|dev19|heldout]
+  patrol eval [--corpus tests/corpus] [--reader] [--mistakes dev|dev2|…|dev23|heldout]
       Precision/recall/F1 per category and the keyword baseline's, on the labelled corpus.
   patrol tokens TEXT
       The morphemes of TEXT as the analyzer sees them (after normalisation).
@@ -194,7 +194,7 @@ fn run() -> Result<ExitCode, String> {
             for part in [
                 "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10",
                 "dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19",
-                "heldout",
+                "dev20", "dev21", "dev22", "dev23", "heldout",
             ] {
                 let items = eval::load_corpus(&corpus.join(part))?;
                 let ours = eval::predict(&analyzer, &items);
@@ -213,7 +213,8 @@ fn run() -> Result<ExitCode, String> {
                         .to_string(),
                     "dev10" => "dev10 (written blind, child; scored on arrival, then tuned)".to_string(),
                     "dev11" => "dev11 (written blind, suicide; scored on arrival, then tuned)".to_string(),
-                    "dev12" | "dev13" | "dev14" | "dev15" | "dev16" | "dev17" | "dev18" | "dev19" => {
+                    "dev12" | "dev13" | "dev14" | "dev15" | "dev16" | "dev17" | "dev18" | "dev19" | "dev20"
+                    | "dev21" | "dev22" | "dev23" => {
                         format!("{part} (written blind; scored on arrival, then tuned)")
                     }
                     _ => format!("{part} (used for rule tuning)"),
