@@ -13,8 +13,8 @@ use patrol::baseline::Baseline;
 use patrol::eval::{self, Labelled, Prediction, Scores};
 use patrol::region::Gazetteer;
 
-// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Eleven parts are
-// used for tuning, each written by another hand; dev5…dev11 were each scored once on arrival,
+// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Twenty-three parts
+// are used for tuning, each written by another hand; dev5…dev23 were each scored once on arrival,
 // before any tuning on them (the figures in the comments below), and then tuned on. The held-out
 // part (written independently, never used for tuning) is below both targets — see README
 // "Figures" — and is held to floors just under today's figures, so that any rule change that makes
@@ -37,24 +37,24 @@ const DEV6_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 const DEV7_MIN_MICRO_F1: f64 = 0.95;
 const DEV7_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 /// dev8 was written blind from the seeds and notes (349 posts, 163 negatives): 0.828 / 4.3 % on
-/// arrival at 2026.11.22.22; 0.936 / 1.8 % at 2026.11.22.38.
-const DEV8_MIN_MICRO_F1: f64 = 0.92;
+/// arrival at 2026.11.22.22; 0.936 / 1.8 % at 2026.11.22.38; 0.946 / 1.2 % at 2026.11.22.52.
+const DEV8_MIN_MICRO_F1: f64 = 0.93;
 const DEV8_MAX_FALSE_ALARM_RATE: f64 = 0.025;
 /// dev9 was written blind too, aimed at the weakest categories with veiled phrasing (351 posts,
 /// 135 negatives): 0.767 / 5.2 % on arrival at 2026.11.22.31; 0.920 / 1.5 % at 2026.11.22.38.
-const DEV9_MIN_MICRO_F1: f64 = 0.91;
+const DEV9_MIN_MICRO_F1: f64 = 0.92;
 const DEV9_MAX_FALSE_ALARM_RATE: f64 = 0.025;
 /// dev10 (child categories) and dev11 (suicide), written blind at the same time by two other
 /// hands: 0.678 / 5.9 % and 0.737 / 2.5 % on arrival at 2026.11.22.36; 0.855 / 0 % and
-/// 0.928 / 0.6 % at 2026.11.22.38.
-const DEV10_MIN_MICRO_F1: f64 = 0.84;
+/// 0.928 / 0.6 % at 2026.11.22.38; 0.892 / 0 % and 0.936 / 0.6 % at 2026.11.22.52.
+const DEV10_MIN_MICRO_F1: f64 = 0.88;
 const DEV10_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 const DEV11_MIN_MICRO_F1: f64 = 0.92;
 const DEV11_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 /// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.877 / 4.3 % at 2026.11.22.19, 0.898 / 3.6 % at
-/// 2026.11.22.38 (precision 0.934, recall 0.864).
+/// 2026.11.22.38, 0.896 / 2.9 % at 2026.11.22.52 (precision 0.925, recall 0.869).
 const HELDOUT_MIN_MICRO_F1: f64 = 0.89;
-const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.04;
+const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.035;
 
 struct Part {
     name: &'static str,
@@ -63,7 +63,7 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 12] = [
+const PARTS: [Part; 24] = [
     Part {
         name: "dev",
         title: "dev (used for rule tuning)",
@@ -129,6 +129,83 @@ const PARTS: [Part; 12] = [
         title: "dev11 (written blind, suicide; scored on arrival, then tuned)",
         min_micro_f1: DEV11_MIN_MICRO_F1,
         max_false_alarm_rate: DEV11_MAX_FALSE_ALARM_RATE,
+    },
+    // dev12…dev23: written blind in three rounds of four. On arrival (micro-F1 / false alarms):
+    // dev12 0.791 / 5.4 %, dev13 0.534 / 5.1 %, dev14 0.718 / 2.8 %, dev15 0.846 / 4.9 % at
+    // 2026.11.22.39; dev16 0.829 / 4.3 %, dev17 0.712 / 4.3 %, dev18 0.763 / 4.9 %, dev19 0.813 /
+    // 5.0 % at 2026.11.22.45; dev20 0.846 / 1.7 %, dev21 0.826 / 4.7 %, dev22 0.629 / 9.5 %, dev23
+    // 0.746 / 4.3 % at 2026.11.22.48. Floors just under the figures at 2026.11.22.52.
+    Part {
+        name: "dev12",
+        title: "dev12 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.84,
+        max_false_alarm_rate: 0.03,
+    },
+    Part {
+        name: "dev13",
+        title: "dev13 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.79,
+        max_false_alarm_rate: 0.015,
+    },
+    Part {
+        name: "dev14",
+        title: "dev14 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.80,
+        max_false_alarm_rate: 0.03,
+    },
+    Part {
+        name: "dev15",
+        title: "dev15 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.93,
+        max_false_alarm_rate: 0.025,
+    },
+    Part {
+        name: "dev16",
+        title: "dev16 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.88,
+        max_false_alarm_rate: 0.015,
+    },
+    Part {
+        name: "dev17",
+        title: "dev17 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.85,
+        max_false_alarm_rate: 0.035,
+    },
+    Part {
+        name: "dev18",
+        title: "dev18 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.80,
+        max_false_alarm_rate: 0.03,
+    },
+    Part {
+        name: "dev19",
+        title: "dev19 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.86,
+        max_false_alarm_rate: 0.025,
+    },
+    Part {
+        name: "dev20",
+        title: "dev20 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.84,
+        max_false_alarm_rate: 0.02,
+    },
+    Part {
+        name: "dev21",
+        title: "dev21 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.84,
+        max_false_alarm_rate: 0.025,
+    },
+    Part {
+        name: "dev22",
+        title: "dev22 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.73,
+        max_false_alarm_rate: 0.04,
+    },
+    Part {
+        name: "dev23",
+        title: "dev23 (written blind; scored on arrival, then tuned)",
+        min_micro_f1: 0.88,
+        max_false_alarm_rate: 0.015,
     },
     Part {
         name: "heldout",
