@@ -230,9 +230,13 @@ fn run() -> Result<ExitCode, String> {
             let text = args.rest.join(" ");
             let analyzer = analyzer(&mut Args { rest: Vec::new() })?;
             let norm = patrol::normalize::normalize(&text, &analyzer.rules().symbols);
-            println!("normalised: {}", norm.text());
+            // Written, not println!: a reader that stops early (`| head`) closes the pipe, and
+            // println! panics on that; the error goes to the usual error line instead.
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            let mut lines = vec![format!("normalised: {}", norm.text())];
             for t in analyzer.morphology().analyze(&norm) {
-                println!(
+                lines.push(format!(
                     "{}\t{},{},{}\t{}\t{}\t{}",
                     t.surface,
                     t.pos,
@@ -241,8 +245,12 @@ fn run() -> Result<ExitCode, String> {
                     t.conj_form,
                     t.base(),
                     t.reading()
-                );
+                ));
             }
+            for line in lines {
+                writeln!(out, "{line}").map_err(|e| format!("stdout: {e}"))?;
+            }
+            out.flush().map_err(|e| format!("stdout: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }
         "verify" => {
