@@ -143,9 +143,11 @@ pub struct Term {
     /// What the term itself says (死にたい carries desire), added to hits matched by reading or
     /// surface, where the post's morphemes may not show it (ｼﾆﾀｲ is one unknown word).
     pub modality: Modality,
-    /// A term whose last word is an imperative or a volitional form (早く死ね, 一緒に死のう) means
-    /// that form: matched by base form it met 本当に死ぬ展開 as 本当に死ね. The conjugation the
-    /// last matched morpheme must have (a prefix of its `conj_form`), when it matters.
+    /// A term whose last word is an imperative or a volitional form (会お, 早く死ね, 一緒に死のう)
+    /// means that form: matched by base form alone, しよ met every する (心配される) and lent it the
+    /// volitional, and 本当に死ね met 本当に死ぬ展開. The conjugation the last matched morpheme must
+    /// have (a prefix of its `conj_form`), when it matters. Stems used as nouns (泊め, 飛び降り)
+    /// meet every form.
     pub final_form: Option<&'static str>,
 }
 
@@ -265,13 +267,7 @@ impl RuleSet {
                 // base form too: their unknown word is its own base, and the verb after it inflects
                 // (リスカします, ODしたい matched nothing when only the surface was compared).
                 let all_known = toks.iter().all(|m| m.known);
-                // A term that is one volitional or imperative word (しよ, 会お, 使え) means that form:
-                // by its base it met every する (心配される, 家出したい) and lent it the volitional.
-                // Stems used as nouns (泊め, 割り切り, 飛び降り) keep meeting every form.
-                let one_inflected = toks.len() == 1
-                    && (toks[0].conj_form.starts_with("未然ウ接続")
-                        || toks[0].conj_form.starts_with("命令"));
-                let bases = if (all_known || toks.len() > 1) && !one_inflected {
+                let bases = if all_known || toks.len() > 1 {
                     toks.iter().map(|m| m.key_base.clone()).collect()
                 } else {
                     Vec::new()
