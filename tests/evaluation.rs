@@ -52,7 +52,8 @@ const DEV10_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 const DEV11_MIN_MICRO_F1: f64 = 0.92;
 const DEV11_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 /// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.877 / 4.3 % at 2026.11.22.19, 0.898 / 3.6 % at
-/// 2026.11.22.38, 0.896 / 2.9 % at 2026.11.22.52 (precision 0.925, recall 0.869).
+/// 2026.11.22.38, 0.902 / 2.2 % at 2026.11.22.47, 0.896 / 2.9 % at 2026.11.22.52, 0.891 / 2.9 % at
+/// 2026.11.22.55 (precision 0.920, recall 0.864).
 const HELDOUT_MIN_MICRO_F1: f64 = 0.89;
 const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.035;
 
@@ -134,7 +135,8 @@ const PARTS: [Part; 24] = [
     // dev12 0.791 / 5.4 %, dev13 0.534 / 5.1 %, dev14 0.718 / 2.8 %, dev15 0.846 / 4.9 % at
     // 2026.11.22.39; dev16 0.829 / 4.3 %, dev17 0.712 / 4.3 %, dev18 0.763 / 4.9 %, dev19 0.813 /
     // 5.0 % at 2026.11.22.45; dev20 0.846 / 1.7 %, dev21 0.826 / 4.7 %, dev22 0.629 / 9.5 %, dev23
-    // 0.746 / 4.3 % at 2026.11.22.48. Floors just under the figures at 2026.11.22.52.
+    // 0.746 / 4.3 % at 2026.11.22.48. Floors just under the figures at 2026.11.22.52 (dev18, dev20,
+    // dev21, dev22 raised at 2026.11.22.55).
     Part {
         name: "dev12",
         title: "dev12 (written blind; scored on arrival, then tuned)",
@@ -174,7 +176,7 @@ const PARTS: [Part; 24] = [
     Part {
         name: "dev18",
         title: "dev18 (written blind; scored on arrival, then tuned)",
-        min_micro_f1: 0.80,
+        min_micro_f1: 0.84,
         max_false_alarm_rate: 0.03,
     },
     Part {
@@ -186,19 +188,19 @@ const PARTS: [Part; 24] = [
     Part {
         name: "dev20",
         title: "dev20 (written blind; scored on arrival, then tuned)",
-        min_micro_f1: 0.84,
+        min_micro_f1: 0.89,
         max_false_alarm_rate: 0.02,
     },
     Part {
         name: "dev21",
         title: "dev21 (written blind; scored on arrival, then tuned)",
-        min_micro_f1: 0.84,
+        min_micro_f1: 0.88,
         max_false_alarm_rate: 0.025,
     },
     Part {
         name: "dev22",
         title: "dev22 (written blind; scored on arrival, then tuned)",
-        min_micro_f1: 0.73,
+        min_micro_f1: 0.74,
         max_false_alarm_rate: 0.04,
     },
     Part {
