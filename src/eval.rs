@@ -47,6 +47,31 @@ impl Labelled {
     }
 }
 
+/// The corpus parts in report order: the tuning parts, then the held-out one (tests/corpus/README.md).
+pub const PARTS: [&str; 24] = [
+    "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
+    "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
+    "dev22", "dev23", "heldout",
+];
+
+/// A part's heading in a report: how it was written and used, so a reader knows what its figures mean.
+pub fn part_title(part: &str) -> String {
+    let how = match part {
+        "heldout" => "never used for tuning",
+        "dev" => "used for rule tuning",
+        "dev2" => "used for rule tuning; written later, by another hand",
+        "dev3" => "used for rule tuning; aimed at the weakest categories",
+        "dev4" => "used for rule tuning; written last, everyday false-alarm traps",
+        "dev5" | "dev6" => "scored on arrival, then tuned",
+        "dev7" => "written from the seeds, not the rules; scored on arrival, then tuned",
+        "dev9" => "written blind, weak categories; scored on arrival, then tuned",
+        "dev10" => "written blind, child; scored on arrival, then tuned",
+        "dev11" => "written blind, suicide; scored on arrival, then tuned",
+        _ => "written blind; scored on arrival, then tuned",
+    };
+    format!("{part} ({how})")
+}
+
 /// Reads every `*.jsonl` under `dir` (sorted by path, so runs are reproducible).
 pub fn load_corpus(dir: &Path) -> Result<Vec<Labelled>, String> {
     let mut files = Vec::new();

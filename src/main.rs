@@ -191,34 +191,14 @@ fn run() -> Result<ExitCode, String> {
             let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
             let baseline = Baseline::new(&gazetteer, &analyzer.config().jurisdiction)?;
             println!("rule set {}", analyzer.rules().version);
-            for part in [
-                "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10",
-                "dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19",
-                "dev20", "dev21", "dev22", "dev23", "heldout",
-            ] {
+            for part in eval::PARTS {
                 let items = eval::load_corpus(&corpus.join(part))?;
                 let ours = eval::predict(&analyzer, &items);
                 let base = eval::predict_baseline(&baseline, &items);
                 let pair = |p: &[eval::Prediction]| {
                     eval::score(&items.iter().zip(p.iter().cloned()).collect::<Vec<_>>())
                 };
-                let label = match part {
-                    "heldout" => "heldout (never used for tuning)".to_string(),
-                    "dev5" => "dev5 (scored on arrival, then tuned)".to_string(),
-                    "dev6" => "dev6 (scored on arrival, then tuned)".to_string(),
-                    "dev7" => "dev7 (written from the seeds, not the rules; scored on arrival, then tuned)"
-                        .to_string(),
-                    "dev8" => "dev8 (written blind; scored on arrival, then tuned)".to_string(),
-                    "dev9" => "dev9 (written blind, weak categories; scored on arrival, then tuned)"
-                        .to_string(),
-                    "dev10" => "dev10 (written blind, child; scored on arrival, then tuned)".to_string(),
-                    "dev11" => "dev11 (written blind, suicide; scored on arrival, then tuned)".to_string(),
-                    "dev12" | "dev13" | "dev14" | "dev15" | "dev16" | "dev17" | "dev18" | "dev19" | "dev20"
-                    | "dev21" | "dev22" | "dev23" => {
-                        format!("{part} (written blind; scored on arrival, then tuned)")
-                    }
-                    _ => format!("{part} (used for rule tuning)"),
-                };
+                let label = eval::part_title(part);
                 println!("{}", eval::report(&label, &pair(&ours), &pair(&base)));
                 if show.as_deref() == Some(part) {
                     println!("{}", eval::mistakes(&items, &ours));
@@ -234,9 +214,11 @@ fn run() -> Result<ExitCode, String> {
             // println! panics on that; the error goes to the usual error line instead.
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            let mut lines = vec![format!("normalised: {}", norm.text())];
+            let write_err = |e: io::Error| format!("stdout: {e}");
+            writeln!(out, "normalised: {}", norm.text()).map_err(write_err)?;
             for t in analyzer.morphology().analyze(&norm) {
-                lines.push(format!(
+                writeln!(
+                    out,
                     "{}\t{},{},{}\t{}\t{}\t{}",
                     t.surface,
                     t.pos,
@@ -245,10 +227,8 @@ fn run() -> Result<ExitCode, String> {
                     t.conj_form,
                     t.base(),
                     t.reading()
-                ));
-            }
-            for line in lines {
-                writeln!(out, "{line}").map_err(|e| format!("stdout: {e}"))?;
+                )
+                .map_err(write_err)?;
             }
             out.flush().map_err(|e| format!("stdout: {e}"))?;
             Ok(ExitCode::SUCCESS)

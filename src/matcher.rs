@@ -335,7 +335,9 @@ fn apply_masks(rules: &RuleSet, toks: &[Morpheme], hits: &mut [Hit]) {
             .filter(|h| h.masked_by.is_none() && mask.by.contains(&h.concept))
             .map(|h| (h.tok_start, h.tok_end))
             .collect();
-        if maskers.is_empty() || hits.iter().any(|h| mask.unless.contains(&h.concept)) {
+        if maskers.is_empty()
+            || (!mask.unless.is_empty() && hits.iter().any(|h| mask.unless.contains(&h.concept)))
+        {
             continue;
         }
         for h in hits.iter_mut() {
