@@ -77,7 +77,7 @@ done
 
 # Hardening (issue 6): hostile pages, the endpoint under attack, faults, SECURITY.md's claims, fuzzing
 # (each fuzz target for FUZZ_SECONDS here; scripts/fuzz-long.sh for long runs). Then the second
-# reader's leave-one-part-out CV tables (issue 2; it ships switched off, the tables say why).
+# reader's leave-one-part-out CV tables (issue 2: the honest estimate of the reader the analyzer applies).
 export FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 for area in hostile apisec faults security fuzz reader; do
     step "scripts/test-$area.sh"

@@ -15,22 +15,21 @@ use patrol::region::Gazetteer;
 
 // The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Twenty-three parts
 // are used for tuning, each written by another hand; dev5…dev23 were each scored once on arrival,
-// before any tuning on them (the figures in the comments below), and then tuned on. The held-out
-// part (written independently, never used for tuning) is below both targets — see README
-// "Figures" — and is held to floors just under today's figures, so that any rule change that makes
-// things worse fails here. Raise the floors as the rules improve; never lower them to make a
-// change pass.
+// before any tuning on them (the figures in the comments below), and then tuned on. Since rule set
+// 2026.11.22.56 the analyzer applies the second reader (src/reader), trained on all 23 tuning
+// parts: their figures here are therefore in-sample, and the honest estimate for them is the
+// nested leave-one-part-out CV that scripts/test-reader.sh prints (0.923 / 1.6 % pooled at .56).
+// Every tuning part but dev22 is held to the targets; dev22 and the held-out part (written
+// independently, never used for tuning) to floors just under today's figures, so that any change
+// that makes things worse fails here. Raise the floors as things improve; never lower them to make
+// a change pass.
 /// Category micro-F1 each tuning part must reach (the target).
 const MIN_MICRO_F1: f64 = 0.93;
 /// Share of negatives given a category on a tuning part (the target).
 const MAX_FALSE_ALARM_RATE: f64 = 0.03;
-/// dev3's and dev4's micro-F1 floor (target 0.93; 0.934 and 0.954 at 2026.11.22.38).
-const TUNING_FLOOR_MICRO_F1: f64 = 0.92;
 /// dev5: 0.746 on arrival; 0.900 / 0.8 % at 2026.11.22.38.
-const DEV5_MIN_MICRO_F1: f64 = 0.89;
 const DEV5_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 /// dev6: 0.791 / 4.0 % on arrival; 0.940 / 0 % at 2026.11.22.38.
-const DEV6_MIN_MICRO_F1: f64 = 0.93;
 const DEV6_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 /// dev7 was written from the seeds and domain notes, not the rules: 0.851 / 6.9 % on arrival at
 /// 2026.11.22.7; 0.967 / 0 % at 2026.11.22.38.
@@ -38,23 +37,21 @@ const DEV7_MIN_MICRO_F1: f64 = 0.95;
 const DEV7_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 /// dev8 was written blind from the seeds and notes (349 posts, 163 negatives): 0.828 / 4.3 % on
 /// arrival at 2026.11.22.22; 0.936 / 1.8 % at 2026.11.22.38; 0.946 / 1.2 % at 2026.11.22.52.
-const DEV8_MIN_MICRO_F1: f64 = 0.93;
 const DEV8_MAX_FALSE_ALARM_RATE: f64 = 0.025;
 /// dev9 was written blind too, aimed at the weakest categories with veiled phrasing (351 posts,
 /// 135 negatives): 0.767 / 5.2 % on arrival at 2026.11.22.31; 0.920 / 1.5 % at 2026.11.22.38.
-const DEV9_MIN_MICRO_F1: f64 = 0.92;
 const DEV9_MAX_FALSE_ALARM_RATE: f64 = 0.025;
 /// dev10 (child categories) and dev11 (suicide), written blind at the same time by two other
 /// hands: 0.678 / 5.9 % and 0.737 / 2.5 % on arrival at 2026.11.22.36; 0.855 / 0 % and
 /// 0.928 / 0.6 % at 2026.11.22.38; 0.892 / 0 % and 0.936 / 0.6 % at 2026.11.22.52.
-const DEV10_MIN_MICRO_F1: f64 = 0.88;
 const DEV10_MAX_FALSE_ALARM_RATE: f64 = 0.015;
-const DEV11_MIN_MICRO_F1: f64 = 0.92;
 const DEV11_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 /// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.877 / 4.3 % at 2026.11.22.19, 0.898 / 3.6 % at
 /// 2026.11.22.38, 0.902 / 2.2 % at 2026.11.22.47, 0.896 / 2.9 % at 2026.11.22.52, 0.891 / 2.9 % at
 /// 2026.11.22.55 (precision 0.920, recall 0.864).
-const HELDOUT_MIN_MICRO_F1: f64 = 0.89;
+/// With the second reader on (trained on the 23 tuning parts, read once): 0.929 / 2.9 % at
+/// 2026.11.22.56 (precision 0.934, recall 0.925).
+const HELDOUT_MIN_MICRO_F1: f64 = 0.92;
 const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.035;
 
 struct Part {
@@ -76,22 +73,22 @@ const PARTS: [Part; 24] = [
     },
     Part {
         name: "dev3",
-        min_micro_f1: TUNING_FLOOR_MICRO_F1,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "dev4",
-        min_micro_f1: TUNING_FLOOR_MICRO_F1,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "dev5",
-        min_micro_f1: DEV5_MIN_MICRO_F1,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: DEV5_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "dev6",
-        min_micro_f1: DEV6_MIN_MICRO_F1,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: DEV6_MAX_FALSE_ALARM_RATE,
     },
     Part {
@@ -101,88 +98,88 @@ const PARTS: [Part; 24] = [
     },
     Part {
         name: "dev8",
-        min_micro_f1: DEV8_MIN_MICRO_F1,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: DEV8_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "dev9",
-        min_micro_f1: DEV9_MIN_MICRO_F1,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: DEV9_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "dev10",
-        min_micro_f1: DEV10_MIN_MICRO_F1,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: DEV10_MAX_FALSE_ALARM_RATE,
     },
     Part {
         name: "dev11",
-        min_micro_f1: DEV11_MIN_MICRO_F1,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: DEV11_MAX_FALSE_ALARM_RATE,
     },
     // dev12…dev23: written blind in three rounds of four. On arrival (micro-F1 / false alarms):
     // dev12 0.791 / 5.4 %, dev13 0.534 / 5.1 %, dev14 0.718 / 2.8 %, dev15 0.846 / 4.9 % at
     // 2026.11.22.39; dev16 0.829 / 4.3 %, dev17 0.712 / 4.3 %, dev18 0.763 / 4.9 %, dev19 0.813 /
     // 5.0 % at 2026.11.22.45; dev20 0.846 / 1.7 %, dev21 0.826 / 4.7 %, dev22 0.629 / 9.5 %, dev23
-    // 0.746 / 4.3 % at 2026.11.22.48. Floors just under the figures at 2026.11.22.52 (dev18, dev20,
-    // dev21, dev22 raised at 2026.11.22.55).
+    // 0.746 / 4.3 % at 2026.11.22.48. With the reader (in-sample) at 2026.11.22.56 each is above the
+    // targets but dev22 (0.903 / 3.2 %); false-alarm floors as set for the rules alone at .52–.55.
     Part {
         name: "dev12",
-        min_micro_f1: 0.84,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.03,
     },
     Part {
         name: "dev13",
-        min_micro_f1: 0.79,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.015,
     },
     Part {
         name: "dev14",
-        min_micro_f1: 0.80,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.03,
     },
     Part {
         name: "dev15",
-        min_micro_f1: 0.93,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.025,
     },
     Part {
         name: "dev16",
-        min_micro_f1: 0.88,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.015,
     },
     Part {
         name: "dev17",
-        min_micro_f1: 0.85,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.035,
     },
     Part {
         name: "dev18",
-        min_micro_f1: 0.84,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.03,
     },
     Part {
         name: "dev19",
-        min_micro_f1: 0.86,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.025,
     },
     Part {
         name: "dev20",
-        min_micro_f1: 0.89,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.02,
     },
     Part {
         name: "dev21",
-        min_micro_f1: 0.88,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.025,
     },
     Part {
         name: "dev22",
-        min_micro_f1: 0.74,
+        min_micro_f1: 0.89,
         max_false_alarm_rate: 0.04,
     },
     Part {
         name: "dev23",
-        min_micro_f1: 0.88,
+        min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.015,
     },
     Part {

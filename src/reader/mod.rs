@@ -20,12 +20,9 @@ use crate::normalize::Normalized;
 pub use features::{extract, Features, Input};
 pub use model::{Model, Settings};
 
-/// The weights file, compiled into the crate like the other rule data — natively only: while
-/// the reader is switched off, the WebAssembly build (default features off) leaves its 250 KB out.
-#[cfg(feature = "reader-weights")]
+/// The weights file, compiled into the crate like the other rule data, in the native and the
+/// WebAssembly build alike: the extension and `patrol analyze` must flag the same posts.
 pub const READER_FILE: &str = include_str!("../../rules/reader.tsv");
-#[cfg(not(feature = "reader-weights"))]
-pub const READER_FILE: &str = "";
 /// The on/off switch (`enabled = true|false`), apart from the weights so that retraining
 /// reproduces the weights file byte for byte whatever the switch says.
 pub const SWITCH_FILE: &str = include_str!("../../rules/reader.toml");
@@ -187,19 +184,6 @@ impl Reader {
     pub fn embedded() -> Result<Reader, String> {
         let switch: Switch =
             toml::from_str(SWITCH_FILE).map_err(|e| format!("rules/reader.toml: {e}"))?;
-        if READER_FILE.is_empty() {
-            if switch.enabled {
-                return Err(
-                    "rules/reader.toml switches the reader on, but this build has no weights \
-                            (enable the `reader-weights` feature)"
-                        .to_string(),
-                );
-            }
-            return Ok(Reader {
-                model: Model::empty(),
-                mode: Mode::Off,
-            });
-        }
         Ok(Reader {
             model: Model::parse(READER_FILE)?,
             mode: if switch.enabled {

@@ -95,16 +95,6 @@ impl Model {
         v
     }
 
-    /// No weights: what a build without the `reader-weights` feature carries (reader off).
-    pub fn empty() -> Model {
-        Model {
-            settings: Settings::OFF,
-            trained_on: String::new(),
-            bias: [0; 9],
-            weights: HashMap::new(),
-        }
-    }
-
     pub fn parse(text: &str) -> Result<Model, String> {
         let mut lines = text
             .lines()

@@ -13,12 +13,15 @@ use crate::category::Category;
 use crate::eval::load_corpus;
 
 use super::model::{Model, Settings, SCALE};
-use super::{decide, decide_scored, score, Decision, Observed};
+use super::{decide, decide_scored, score, Decision, Observed, Scored};
 
-/// The development parts, in order. Not `heldout` (the lead's final check) nor any blind part.
-pub const DEV_PARTS: [&str; 11] = [
-    "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
-];
+/// The development parts, in order: every tuning part of the corpus, never `heldout` (the last
+/// of [`crate::eval::PARTS`], the check of whether rules and reader generalise).
+pub const DEV_PARTS: &[&str] = crate::eval::PARTS.split_at(crate::eval::PARTS.len() - 1).0;
+const _: () = assert!(matches!(
+    crate::eval::PARTS[crate::eval::PARTS.len() - 1].as_bytes(),
+    b"heldout"
+));
 
 /// The grid the thresholds are chosen from (`None` = that action off).
 pub const ADD_GRID: [Option<f32>; 7] = [
@@ -133,45 +136,14 @@ pub fn fit(examples: &[&Example], p: &Params) -> Model {
         })
         .collect();
     let n = examples.len().max(1) as f64;
-    let f = vocab.len();
+    let labels: Vec<[bool; 9]> = examples.iter().map(|e| e.labels).collect();
+    // The nine categories are independent fits: spread over the cores, merged in category order
+    // (so the weights file is the same byte for byte however many threads ran).
+    let fitted = in_parallel(9, |c| fit_category(&xs, &labels, c, vocab.len(), n, p));
     let mut weights: BTreeMap<String, Vec<(u8, i32)>> = BTreeMap::new();
     let mut bias = [0i32; 9];
-    let (b1, b2, eps) = (0.9f64, 0.999f64, 1e-8f64);
-    for (c, bias_c) in bias.iter_mut().enumerate() {
-        let ys: Vec<f64> = examples
-            .iter()
-            .map(|e| if e.labels[c] { 1.0 } else { 0.0 })
-            .collect();
-        let rate = (ys.iter().sum::<f64>() + 0.5) / (n + 1.0);
-        let mut b = (rate / (1.0 - rate)).ln();
-        let mut w = vec![0.0f64; f];
-        let (mut mw, mut vw) = (vec![0.0f64; f], vec![0.0f64; f]);
-        let (mut mb, mut vb) = (0.0f64, 0.0f64);
-        let mut g = vec![0.0f64; f];
-        for t in 1..=p.iterations {
-            for (gj, wj) in g.iter_mut().zip(&w) {
-                *gj = p.lambda * wj;
-            }
-            let mut gb = 0.0;
-            for (x, y) in xs.iter().zip(&ys) {
-                let z = b + x.iter().map(|&j| w[j as usize]).sum::<f64>();
-                let d = (sigmoid(z) - y) / n;
-                gb += d;
-                for &j in x {
-                    g[j as usize] += d;
-                }
-            }
-            let lr = p.learning_rate * (1.0 - b2.powi(t as i32)).sqrt() / (1.0 - b1.powi(t as i32));
-            for j in 0..f {
-                mw[j] = b1 * mw[j] + (1.0 - b1) * g[j];
-                vw[j] = b2 * vw[j] + (1.0 - b2) * g[j] * g[j];
-                w[j] -= lr * mw[j] / (vw[j].sqrt() + eps);
-            }
-            mb = b1 * mb + (1.0 - b1) * gb;
-            vb = b2 * vb + (1.0 - b2) * gb * gb;
-            b -= lr * mb / (vb.sqrt() + eps);
-        }
-        *bias_c = (b * SCALE as f64).round() as i32;
+    for (c, (b, w)) in fitted.into_iter().enumerate() {
+        bias[c] = (b * SCALE as f64).round() as i32;
         for (j, wj) in w.iter().enumerate() {
             let q = (wj * SCALE as f64).round() as i32;
             if q.abs() >= p.prune {
@@ -188,6 +160,84 @@ pub fn fit(examples: &[&Example], p: &Params) -> Model {
         bias,
         weights: weights.into_iter().collect(),
     }
+}
+
+/// One category's logistic regression by full-batch Adam: its bias and one weight per feature.
+fn fit_category(
+    xs: &[Vec<u32>],
+    labels: &[[bool; 9]],
+    c: usize,
+    f: usize,
+    n: f64,
+    p: &Params,
+) -> (f64, Vec<f64>) {
+    let (b1, b2, eps) = (0.9f64, 0.999f64, 1e-8f64);
+    let ys: Vec<f64> = labels
+        .iter()
+        .map(|l| if l[c] { 1.0 } else { 0.0 })
+        .collect();
+    let rate = (ys.iter().sum::<f64>() + 0.5) / (n + 1.0);
+    let mut b = (rate / (1.0 - rate)).ln();
+    let mut w = vec![0.0f64; f];
+    let (mut mw, mut vw) = (vec![0.0f64; f], vec![0.0f64; f]);
+    let (mut mb, mut vb) = (0.0f64, 0.0f64);
+    let mut g = vec![0.0f64; f];
+    for t in 1..=p.iterations {
+        for (gj, wj) in g.iter_mut().zip(&w) {
+            *gj = p.lambda * wj;
+        }
+        let mut gb = 0.0;
+        for (x, y) in xs.iter().zip(&ys) {
+            let z = b + x.iter().map(|&j| w[j as usize]).sum::<f64>();
+            let d = (sigmoid(z) - y) / n;
+            gb += d;
+            for &j in x {
+                g[j as usize] += d;
+            }
+        }
+        let lr = p.learning_rate * (1.0 - b2.powi(t as i32)).sqrt() / (1.0 - b1.powi(t as i32));
+        for j in 0..f {
+            mw[j] = b1 * mw[j] + (1.0 - b1) * g[j];
+            vw[j] = b2 * vw[j] + (1.0 - b2) * g[j] * g[j];
+            w[j] -= lr * mw[j] / (vw[j].sqrt() + eps);
+        }
+        mb = b1 * mb + (1.0 - b1) * gb;
+        vb = b2 * vb + (1.0 - b2) * gb * gb;
+        b -= lr * mb / (vb.sqrt() + eps);
+    }
+    (b, w)
+}
+
+/// `job(0..n)` on the machine's cores, results in index order: training on 23 parts is a few
+/// hundred independent fits, and CI has two cores.
+fn in_parallel<T: Send>(n: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(n)
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            break done;
+                        }
+                        done.push((i, job(i)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Category counts and false alarms of a set of posts.
@@ -282,12 +332,58 @@ pub fn grid() -> Vec<Settings> {
 
 /// Per part, the tally of each setting of `grid`, given each post's model.
 fn tallies(examples: &[Example], models: &[Option<&Model>], grid: &[Settings]) -> Vec<Vec<Tally>> {
+    let scored: Vec<Option<Scored>> = examples
+        .iter()
+        .zip(models)
+        .map(|(e, m)| m.map(|m| score(m, &e.observed)))
+        .collect();
+    tallies_scored(examples, &scored, grid)
+}
+
+/// Per part, the tally of each setting of `grid`, given each post's scores (`None`: not counted).
+fn tallies_scored(
+    examples: &[Example],
+    scored: &[Option<Scored>],
+    grid: &[Settings],
+) -> Vec<Vec<Tally>> {
     let mut out = vec![vec![Tally::default(); DEV_PARTS.len()]; grid.len()];
-    for (e, m) in examples.iter().zip(models) {
-        let Some(m) = m else { continue };
-        let scored = score(m, &e.observed);
+    for (e, sc) in examples.iter().zip(scored) {
+        let Some(sc) = sc else { continue };
         for (g, s) in grid.iter().enumerate() {
-            out[g][e.part].add(&tally(e, &decide_scored(s, &e.observed, &scored)));
+            out[g][e.part].add(&tally(e, &decide_scored(s, &e.observed, sc)));
+        }
+    }
+    out
+}
+
+/// For the nested estimate: `[k][i]` is post i scored by the model trained without post i's own
+/// part and part k (`None` for the posts of part k). The model without parts {a, b} serves both
+/// outer folds a and b, so each of the n(n−1)/2 pairs is fitted once.
+fn nested_scores(examples: &[Example], p: &Params) -> Vec<Vec<Option<Scored>>> {
+    let n = DEV_PARTS.len();
+    let pairs: Vec<(usize, usize)> = (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .collect();
+    let fitted = in_parallel(pairs.len(), |i| {
+        let (a, b) = pairs[i];
+        let train: Vec<&Example> = examples
+            .iter()
+            .filter(|e| e.part != a && e.part != b)
+            .collect();
+        let m = fit(&train, p);
+        examples
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.part == a || e.part == b)
+            .map(|(j, e)| (j, score(&m, &e.observed)))
+            .collect::<Vec<_>>()
+    });
+    let mut out = vec![vec![None; examples.len()]; n];
+    for ((a, b), scored) in pairs.into_iter().zip(fitted) {
+        for (j, sc) in scored {
+            // Post j of part a is scored in outer fold b, and the other way round.
+            let outer = if examples[j].part == a { b } else { a };
+            out[outer][j] = Some(sc);
         }
     }
     out
@@ -338,23 +434,15 @@ fn choose(
 }
 
 /// Leave-one-part-out models: the model for part k is trained on every other part.
-fn fold_models(examples: &[Example], skip: Option<usize>, p: &Params) -> Vec<Option<Model>> {
-    (0..DEV_PARTS.len())
-        .map(|k| {
-            if Some(k) == skip {
-                return None;
-            }
-            let train: Vec<&Example> = examples
-                .iter()
-                .filter(|e| e.part != k && Some(e.part) != skip)
-                .collect();
-            Some(fit(&train, p))
-        })
-        .collect()
+fn fold_models(examples: &[Example], p: &Params) -> Vec<Model> {
+    in_parallel(DEV_PARTS.len(), |k| {
+        let train: Vec<&Example> = examples.iter().filter(|e| e.part != k).collect();
+        fit(&train, p)
+    })
 }
 
-fn per_post<'m>(examples: &[Example], models: &'m [Option<Model>]) -> Vec<Option<&'m Model>> {
-    examples.iter().map(|e| models[e.part].as_ref()).collect()
+fn per_post<'m>(examples: &[Example], models: &'m [Model]) -> Vec<Option<&'m Model>> {
+    examples.iter().map(|e| models.get(e.part)).collect()
 }
 
 fn show(s: &Settings) -> String {
@@ -369,7 +457,7 @@ fn show(s: &Settings) -> String {
 
 /// The settings chosen by LOPO CV (the "both" row), or off when that does not beat the rules.
 pub fn chosen_settings(examples: &[Example], p: &Params) -> Settings {
-    let models = fold_models(examples, None, p);
+    let models = fold_models(examples, p);
     let g = grid();
     let t = tallies(examples, &per_post(examples, &models), &g);
     let pooled: Vec<Tally> = t.iter().map(|parts| total(parts)).collect();
@@ -402,7 +490,7 @@ pub fn train(examples: &[Example], p: &Params, ruleset: &str) -> Model {
 pub fn cv_report(examples: &[Example], p: &Params, nested: bool) -> String {
     let mut s = String::new();
     let g = grid();
-    let models = fold_models(examples, None, p);
+    let models = fold_models(examples, p);
     let t = tallies(examples, &per_post(examples, &models), &g);
     let pooled: Vec<Tally> = t.iter().map(|parts| total(parts)).collect();
     let rules = 0;
@@ -458,10 +546,8 @@ pub fn cv_report(examples: &[Example], p: &Params, nested: bool) -> String {
         // Honest estimate: thresholds for part k chosen by an inner LOPO on the other parts only.
         let mut outer = vec![Tally::default(); DEV_PARTS.len()];
         let mut picks = Vec::new();
-        for k in 0..DEV_PARTS.len() {
-            let inner = fold_models(examples, Some(k), p);
-            let rest: Vec<Example> = examples.iter().filter(|e| e.part != k).cloned().collect();
-            let ti = tallies(&rest, &per_post(&rest, &inner), &g);
+        for (k, scored) in nested_scores(examples, p).iter().enumerate() {
+            let ti = tallies_scored(examples, scored, &g);
             let pi: Vec<Tally> = ti.iter().map(|parts| total(parts)).collect();
             let b = choose(&g, &pi, true, |_| true);
             picks.push(show(&g[b]));
@@ -491,11 +577,11 @@ pub fn cv_report(examples: &[Example], p: &Params, nested: bool) -> String {
 
 /// The posts whose outcome the chosen setting changes in CV (for reading what the reader does).
 pub fn cv_changes(examples: &[Example], p: &Params) -> String {
-    let models = fold_models(examples, None, p);
+    let models = fold_models(examples, p);
     let settings = chosen_settings(examples, p);
     let mut s = String::new();
     for e in examples {
-        let Some(m) = models[e.part].as_ref() else {
+        let Some(m) = models.get(e.part) else {
             continue;
         };
         let d = decide(m, &settings, &e.observed);
