@@ -133,6 +133,33 @@ fn an_added_category_cites_its_clause_and_shows_its_words() {
     assert!(b.flags.is_empty(), "{:?}", b.categories);
 }
 
+/// Two features on the same words (k:meet_request, k:meet_request@aff) once showed the officer
+/// 「今から」 twice as evidence of an added flag.
+#[test]
+fn an_added_flag_shows_each_of_its_words_once() {
+    let analyzer = with_reader(0.7);
+    let a = analyzer
+        .analyze(&Post {
+            text: "今から会える人〜？熊本駅あたり。ご飯おごってくれる人がいい",
+            profile: "熊本の中2 14歳 / 裏垢 / DM開放中",
+            site: Some("x"),
+        })
+        .expect("analysis");
+    let f = a
+        .flags
+        .iter()
+        .find(|f| f.rule.starts_with("reader."))
+        .expect(
+            "a flag the reader added (the rules miss this meeting asked by a child, 001 §4(1))",
+        );
+    let spans: Vec<(usize, usize)> = f.evidence.iter().map(|e| (e.start, e.end)).collect();
+    let mut unique = spans.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), spans.len(), "{spans:?}");
+    assert!(!spans.is_empty());
+}
+
 #[test]
 fn a_child_category_is_never_added_without_a_child() {
     let analyzer = with_reader(0.01);

@@ -105,6 +105,15 @@ fn evidence_features(model: &Model, f: &Features, c: Category) -> Vec<(String, f
         .filter(|(k, _)| f.span(k).is_some())
         .collect();
     v.sort_by_key(|(k, _)| k.starts_with("g:"));
+    // Two features on the same words (k:meet_request and k:meet_request@aff) are one piece of
+    // evidence to the officer: shown once, with the stronger weight.
+    let mut seen = Vec::new();
+    v.retain(|(k, _)| {
+        let span = f.span(k);
+        let new = !seen.contains(&span);
+        seen.push(span);
+        new
+    });
     v.truncate(3);
     v
 }
