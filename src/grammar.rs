@@ -226,8 +226,31 @@ impl Grammar {
         let mut citing = false;
         let mut predicted = false;
         let mut suggestion = false;
+        // 死んでやる / 死んでみせる: the helper of resolve carries the plain form of the verb.
+        let mut resolve_helper = false;
         while i < toks.len() && i < end + LOOKAHEAD {
             let t = &toks[i];
+            // 明日死ぬから探さないで / 死にたいけど死なない: a conjunction closes the verb's clause;
+            // what the next clause says (a request, a negation) is not said of the verb.
+            if t.is("助詞")
+                && t.pos1.contains("接続助詞")
+                && matches!(
+                    t.surface.as_str(),
+                    "から" | "ので" | "けど" | "けれど" | "けども" | "し" | "が"
+                )
+                && !quoted
+            {
+                break;
+            }
+            if i > end
+                && t.is("動詞")
+                && matches!(t.base(), "やる" | "みせる" | "見せる")
+                && t.conj_form.starts_with("基本")
+                && matches!(toks[i - 1].surface.as_str(), "て" | "で")
+                && i == end + 1
+            {
+                resolve_helper = true;
+            }
             if t.is_boundary() {
                 // 『死にたい』と言った / 「一緒に死のう！」って: a quotation, not the poster speaking.
                 for p in toks[i..].iter().take_while(|p| p.is_boundary()) {
@@ -443,7 +466,9 @@ impl Grammar {
             && !m.polite
             && !m.volitional
             // 今夜死ぬ。 / 今夜決行。 (a verbal noun ending the phrase is an announcement too)
-            && last_pos.is_some_and(|t| t.conj_form.starts_with("基本形") || t.pos1 == "サ変接続");
+            && (resolve_helper
+                || last_pos
+                    .is_some_and(|t| t.conj_form.starts_with("基本形") || t.pos1 == "サ変接続"));
         m
     }
 

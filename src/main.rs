@@ -16,7 +16,7 @@ USAGE:
   patrol analyze [--jurisdiction 熊本県] [--explain] [--reader] [--as-of-year YYYY] [--text TEXT [--profile TEXT]]
       JSON Lines on standard input ({\"id\", \"text\", \"profile\"?, \"site\"?}), one JSON line out per line.
       --explain prints a human-readable account instead; --text analyses one post given on the command line.
-  patrol eval [--corpus tests/corpus] [--reader] [--mistakes dev|dev2|…|dev23|heldout]
+  patrol eval [--corpus tests/corpus] [--reader | --rules-only] [--mistakes dev|dev2|…|dev27|heldout]
       Precision/recall/F1 per category and the keyword baseline's, on the labelled corpus.
   patrol tokens TEXT
       The morphemes of TEXT as the analyzer sees them (after normalisation).
@@ -32,7 +32,8 @@ USAGE:
             discovery_report ihc_report emergency_disclosure
   patrol reader train [--corpus tests/corpus] [--out rules/reader.tsv]
       Trains the second reader on the tuning parts (dev…dev23; never heldout), thresholds by CV.
-      --reader (analyze, eval) applies the reader even when rules/reader.toml switches it off.
+      --reader (analyze, eval) applies the reader even when rules/reader.toml switches it off;
+      --rules-only (eval) leaves it out, to show what the rules alone do.
   patrol reader cv [--corpus tests/corpus] [--nested] [--changes] [--lambda L] [--iterations N]
       Leave-one-part-out CV: micro-F1 / false alarms for rules alone, + add, + veto, + both.
   patrol version
@@ -183,10 +184,17 @@ fn run() -> Result<ExitCode, String> {
             );
             let show = args.value("--mistakes")?;
             let force_reader = args.flag("--reader");
+            let rules_only = args.flag("--rules-only");
             let mut analyzer = analyzer(&mut args)?;
             args.finish()?;
+            if force_reader && rules_only {
+                return Err("--reader and --rules-only contradict each other".into());
+            }
             if force_reader {
                 analyzer.reader_mut().mode = patrol::reader::Mode::Apply;
+            }
+            if rules_only {
+                analyzer.reader_mut().mode = patrol::reader::Mode::Off;
             }
             let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
             let baseline = Baseline::new(&gazetteer, &analyzer.config().jurisdiction)?;

@@ -135,7 +135,14 @@ pub fn scan<'d>(
                             .is_none_or(|f| toks[i + n - 1].conj_form.starts_with(f))
                     {
                         push(Some(ti), term.concept, i, i + n, &mut hits, &toks);
-                    } else if let Some(end) = match_across_adverbs(&term.bases, &toks, i) {
+                    } else if let Some(end) =
+                        match_across_adverbs(&term.bases, &toks, i).filter(|&end| {
+                            // The term's last word keeps its form across adverbs too
+                            // (本当に死ね is not 本当に死ぬ展開).
+                            term.final_form
+                                .is_none_or(|f| toks[end - 1].conj_form.starts_with(f))
+                        })
+                    {
                         push(Some(ti), term.concept, i, end, &mut hits, &toks);
                     }
                 }

@@ -13,16 +13,18 @@ use patrol::baseline::Baseline;
 use patrol::eval::{self, Labelled, Prediction, Scores};
 use patrol::region::Gazetteer;
 
-// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Twenty-three parts
-// are used for tuning, each written by another hand; dev5…dev23 were each scored once on arrival,
-// before any tuning on them (the figures in the comments below), and then tuned on. Since rule set
-// 2026.11.22.56 the analyzer applies the second reader (src/reader), trained on all 23 tuning
+// The targets are micro-F1 ≥ 0.93 and false alarms ≤ 3 % on negatives. Twenty-seven parts
+// are used for tuning, each written by another hand; dev5…dev27 were each scored once on arrival,
+// before any tuning on them (the figures in the comments below), and then tuned on (dev24…dev27
+// train the reader only). Since rule set
+// 2026.11.22.56 the analyzer applies the second reader (src/reader), trained on all the tuning
 // parts: their figures here are therefore in-sample, and the honest estimate for them is the
-// nested leave-one-part-out CV that scripts/test-reader.sh prints (0.923 / 1.6 % pooled at .56).
-// Every tuning part but dev22 is held to the targets; dev22 and the held-out part (written
-// independently, never used for tuning) to floors just under today's figures, so that any change
-// that makes things worse fails here. Raise the floors as things improve; never lower them to make
-// a change pass.
+// nested leave-one-part-out CV that scripts/test-reader.sh prints (0.914 / 2.0 % pooled over 27 parts
+// at .57).
+// Every tuning part but dev22 and dev24…dev27 is held to the targets, and so is the held-out part
+// (written independently, never used for tuning); those five to floors just under today's figures,
+// so that any change that makes things worse fails here. Raise the floors as things improve; never
+// lower them to make a change pass.
 /// Category micro-F1 each tuning part must reach (the target).
 const MIN_MICRO_F1: f64 = 0.93;
 /// Share of negatives given a category on a tuning part (the target).
@@ -49,10 +51,11 @@ const DEV11_MAX_FALSE_ALARM_RATE: f64 = 0.015;
 /// Held-out: 0.868 / 4.3 % at 2026.11.22.7, 0.877 / 4.3 % at 2026.11.22.19, 0.898 / 3.6 % at
 /// 2026.11.22.38, 0.902 / 2.2 % at 2026.11.22.47, 0.896 / 2.9 % at 2026.11.22.52, 0.891 / 2.9 % at
 /// 2026.11.22.55 (precision 0.920, recall 0.864).
-/// With the second reader on (trained on the 23 tuning parts, read once): 0.929 / 2.9 % at
-/// 2026.11.22.56 (precision 0.934, recall 0.925).
-const HELDOUT_MIN_MICRO_F1: f64 = 0.92;
-const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = 0.035;
+/// With the second reader on: 0.929 / 2.9 % at 2026.11.22.56 (trained on dev…dev23); 0.932 / 2.9 %
+/// at 2026.11.22.57 (trained on dev…dev27; precision 0.926, recall 0.939): the targets are met, and
+/// the held-out part is held to them.
+const HELDOUT_MIN_MICRO_F1: f64 = MIN_MICRO_F1;
+const HELDOUT_MAX_FALSE_ALARM_RATE: f64 = MAX_FALSE_ALARM_RATE;
 
 struct Part {
     name: &'static str,
@@ -60,7 +63,7 @@ struct Part {
     max_false_alarm_rate: f64,
 }
 
-const PARTS: [Part; 24] = [
+const PARTS: [Part; 28] = [
     Part {
         name: "dev",
         min_micro_f1: MIN_MICRO_F1,
@@ -181,6 +184,30 @@ const PARTS: [Part; 24] = [
         name: "dev23",
         min_micro_f1: MIN_MICRO_F1,
         max_false_alarm_rate: 0.015,
+    },
+    // dev24…dev27: written blind at the same time, scored on arrival with rule set 2026.11.22.57
+    // and the reader trained on dev…dev23: 0.846 / 8.1 %, 0.879 / 5.1 %, 0.848 / 1.8 %,
+    // 0.860 / 6.7 % (the false alarms are the rules'; the rules were not tuned on these parts).
+    // Then used to train the reader: floors just under the figures with it (in-sample).
+    Part {
+        name: "dev24",
+        min_micro_f1: 0.92,
+        max_false_alarm_rate: 0.085,
+    },
+    Part {
+        name: "dev25",
+        min_micro_f1: 0.92,
+        max_false_alarm_rate: 0.055,
+    },
+    Part {
+        name: "dev26",
+        min_micro_f1: 0.92,
+        max_false_alarm_rate: 0.02,
+    },
+    Part {
+        name: "dev27",
+        min_micro_f1: 0.95,
+        max_false_alarm_rate: 0.07,
     },
     Part {
         name: "heldout",

@@ -127,9 +127,13 @@ pub struct Scored {
     pub showable: [bool; 9],
 }
 
-pub fn score(model: &Model, o: &Observed) -> Scored {
+/// `floor`: no category below this probability can be added, so its words need not be found
+/// (most posts; finding them was most of the reader's cost per post).
+pub fn score(model: &Model, o: &Observed, floor: f32) -> Scored {
     let probabilities = model.probabilities(&o.features.keys);
-    let showable = Category::ALL.map(|c| !evidence_features(model, &o.features, c).is_empty());
+    let showable = Category::ALL.map(|c| {
+        probabilities[index(c)] >= floor && !evidence_features(model, &o.features, c).is_empty()
+    });
     Scored {
         probabilities,
         showable,
@@ -139,7 +143,11 @@ pub fn score(model: &Model, o: &Observed) -> Scored {
 /// The reader's decision for one post, given the thresholds: the same function serves the
 /// analyzer and the cross-validation, so CV measures exactly what ships.
 pub fn decide(model: &Model, settings: &Settings, o: &Observed) -> Decision {
-    decide_scored(settings, o, &score(model, o))
+    let floor = [settings.add, settings.add_new]
+        .into_iter()
+        .flatten()
+        .fold(f32::INFINITY, f32::min);
+    decide_scored(settings, o, &score(model, o, floor))
 }
 
 pub fn decide_scored(settings: &Settings, o: &Observed, s: &Scored) -> Decision {

@@ -33,6 +33,17 @@ pub const ADD_GRID: [Option<f32>; 7] = [
     Some(0.9),
     Some(0.95),
 ];
+/// The lowest threshold of [`ADD_GRID`]: CV scores each post once for every setting of the grid.
+const GRID_FLOOR: f32 = 0.5;
+const _: () = {
+    let mut i = 0;
+    while i < ADD_GRID.len() {
+        if let Some(t) = ADD_GRID[i] {
+            assert!(t >= GRID_FLOOR);
+        }
+        i += 1;
+    }
+};
 pub const VETO_GRID: [Option<f32>; 4] = [None, Some(0.05), Some(0.1), Some(0.2)];
 pub const VETO_BELOW_GRID: [f32; 1] = [0.8];
 
@@ -335,7 +346,7 @@ fn tallies(examples: &[Example], models: &[Option<&Model>], grid: &[Settings]) -
     let scored: Vec<Option<Scored>> = examples
         .iter()
         .zip(models)
-        .map(|(e, m)| m.map(|m| score(m, &e.observed)))
+        .map(|(e, m)| m.map(|m| score(m, &e.observed, GRID_FLOOR)))
         .collect();
     tallies_scored(examples, &scored, grid)
 }
@@ -375,7 +386,7 @@ fn nested_scores(examples: &[Example], p: &Params) -> Vec<Vec<Option<Scored>>> {
             .iter()
             .enumerate()
             .filter(|(_, e)| e.part == a || e.part == b)
-            .map(|(j, e)| (j, score(&m, &e.observed)))
+            .map(|(j, e)| (j, score(&m, &e.observed, GRID_FLOOR)))
             .collect::<Vec<_>>()
     });
     let mut out = vec![vec![None; examples.len()]; n];
@@ -423,9 +434,14 @@ fn choose(
             t.objective()
         }
     };
+    // With the penalty, a setting that raises more alarms (the grid runs from the most
+    // conservative) must also gain MIN_GAIN over the best before it: at rule set .57 new 0.50
+    // tied new 0.70 on the pooled objective and added a child category to 高校生歓迎！パン屋の
+    // レジのお仕事 (golden easy_work_offered_to_children).
+    let margin = if penalty { MIN_GAIN } else { 1e-12 };
     let mut best = 0;
     for (i, s) in grid.iter().enumerate() {
-        let better = score(s, &pooled[i]) > score(&grid[best], &pooled[best]) + 1e-12;
+        let better = score(s, &pooled[i]) > score(&grid[best], &pooled[best]) + margin;
         if allowed(s) && (!allowed(&grid[best]) || better) {
             best = i;
         }
