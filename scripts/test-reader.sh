@@ -2,8 +2,8 @@
 # The second reader (issue 2, src/reader): unit tests of features, training, scoring and decisions;
 # tests/reader.rs (retraining from the corpus reproduces rules/reader.tsv byte for byte, an added flag
 # cites its clause and quotes the post, no child category without a child, the on/off switch);
-# then the leave-one-part-out CV tables on the 23 tuning parts (never heldout), with the nested
-# estimate (thresholds chosen without the part scored): about 6 minutes on two cores.
+# then the leave-one-part-out CV tables on the 27 tuning parts (never heldout), with the nested
+# estimate (thresholds chosen without the part scored): about 9 minutes on two cores.
 # Runs alone once scripts/setup.sh has run. Exits non-zero on failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +23,6 @@ step "cargo test --release -p patrol --test reader (weights not stale, added fla
 cargo test --release -p patrol --test reader
 fi
 
-step "patrol reader cv --nested (leave-one-part-out on dev…dev23)"
+step "patrol reader cv --nested (leave-one-part-out on dev…dev27)"
 cargo build --release -p patrol --bin patrol
 "$TARGET/release/patrol" reader cv --nested

@@ -31,7 +31,7 @@ USAGE:
       FORM: url_report takedown_request provider_inquiry action_record warning_reply
             discovery_report ihc_report emergency_disclosure
   patrol reader train [--corpus tests/corpus] [--out rules/reader.tsv]
-      Trains the second reader on the tuning parts (dev…dev23; never heldout), thresholds by CV.
+      Trains the second reader on the tuning parts (dev…dev27; never heldout), thresholds by CV.
       --reader (analyze, eval) applies the reader even when rules/reader.toml switches it off;
       --rules-only (eval) leaves it out, to show what the rules alone do.
   patrol reader cv [--corpus tests/corpus] [--nested] [--changes] [--lambda L] [--iterations N]
