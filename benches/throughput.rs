@@ -109,6 +109,18 @@ fn main() {
         }
     };
     let setup = start.elapsed();
+    // The same analysis without the second reader, to show what the reader costs.
+    let rules_only = patrol::dictionary::embedded()
+        .map_err(|e| e.to_string())
+        .and_then(|d| Analyzer::new(d, Config::default()).map_err(|e| e.to_string()));
+    let mut rules_only = match rules_only {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("analyzer: {e}");
+            std::process::exit(1);
+        }
+    };
+    rules_only.reader_mut().mode = patrol::reader::Mode::Off;
     let baseline = Gazetteer::embedded()
         .map_err(|e| e.to_string())
         .and_then(|g| Baseline::new(&g, &analyzer.config().jurisdiction));
@@ -160,6 +172,22 @@ fn main() {
             })
             .sum::<usize>()
     };
+    let full_rules = || {
+        posts
+            .iter()
+            .map(|p| {
+                let post = Post {
+                    text: &p.text,
+                    profile: &p.profile,
+                    site: p.site.as_deref(),
+                };
+                match rules_only.analyze(&post) {
+                    Ok(a) => a.categories.len(),
+                    Err(_) => 0,
+                }
+            })
+            .sum::<usize>()
+    };
     let normalise = || {
         posts
             .iter()
@@ -200,17 +228,21 @@ fn main() {
                 .is_ok_and(|a| !a.categories.is_empty())
         })
         .count();
+    black_box(full_rules());
     let (mut t_tok, mut t_full, mut t_base) = (Vec::new(), Vec::new(), Vec::new());
+    let mut t_rules = Vec::new();
     let (mut t_norm, mut t_morph) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         t_tok.push(time(tokenize));
         t_full.push(time(full));
+        t_rules.push(time(full_rules));
         t_base.push(time(keyword));
         t_norm.push(time(normalise));
         t_morph.push(time(morphemes));
     }
     let (tok, fu, ba) = (median(t_tok), median(t_full), median(t_base));
     let (no, mo) = (median(t_norm), median(t_morph));
+    let ru = median(t_rules);
 
     println!("patrol throughput (native, one thread, release profile)");
     println!(
@@ -235,6 +267,7 @@ fn main() {
     for (name, d) in [
         ("tokenize only (lindera)", tok),
         ("full analysis", fu),
+        ("  without the reader", ru),
         ("keyword baseline", ba),
         ("  stage: normalise", no),
         ("  stage: norm.+morphemes", mo),
@@ -248,8 +281,9 @@ fn main() {
         );
     }
     println!(
-        "ratio full / tokenize: {:.2}×   (full / baseline: {:.1}×)",
+        "ratio full / tokenize: {:.2}×   (full / baseline: {:.1}×; the reader adds {:.0} % to the rules)",
         fu.as_secs_f64() / tok.as_secs_f64(),
-        fu.as_secs_f64() / ba.as_secs_f64()
+        fu.as_secs_f64() / ba.as_secs_f64(),
+        (fu.as_secs_f64() / ru.as_secs_f64() - 1.0) * 100.0
     );
 }

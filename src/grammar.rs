@@ -242,12 +242,11 @@ impl Grammar {
             {
                 break;
             }
-            if i > end
+            if i == end + 1
                 && t.is("動詞")
                 && matches!(t.base(), "やる" | "みせる" | "見せる")
                 && t.conj_form.starts_with("基本")
-                && matches!(toks[i - 1].surface.as_str(), "て" | "で")
-                && i == end + 1
+                && matches!(toks[end].surface.as_str(), "て" | "で")
             {
                 resolve_helper = true;
             }

@@ -219,7 +219,7 @@ fn fit_category(
     (b, w)
 }
 
-/// `job(0..n)` on the machine's cores, results in index order: training on 23 parts is a few
+/// `job(0..n)` on the machine's cores, results in index order: training on every tuning part is a few
 /// hundred independent fits, and CI has two cores.
 fn in_parallel<T: Send>(n: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let threads = std::thread::available_parallelism()
