@@ -156,7 +156,7 @@ fn main() {
             .map(|(t, p)| morph.count_tokens(t) + morph.count_tokens(p))
             .sum::<usize>()
     };
-    let full = || {
+    let analyse_all = |a: &Analyzer| {
         posts
             .iter()
             .map(|p| {
@@ -165,29 +165,15 @@ fn main() {
                     profile: &p.profile,
                     site: p.site.as_deref(),
                 };
-                match analyzer.analyze(&post) {
+                match a.analyze(&post) {
                     Ok(a) => a.categories.len(),
                     Err(_) => 0,
                 }
             })
             .sum::<usize>()
     };
-    let full_rules = || {
-        posts
-            .iter()
-            .map(|p| {
-                let post = Post {
-                    text: &p.text,
-                    profile: &p.profile,
-                    site: p.site.as_deref(),
-                };
-                match rules_only.analyze(&post) {
-                    Ok(a) => a.categories.len(),
-                    Err(_) => 0,
-                }
-            })
-            .sum::<usize>()
-    };
+    let full = || analyse_all(&analyzer);
+    let full_rules = || analyse_all(&rules_only);
     let normalise = || {
         posts
             .iter()
