@@ -227,7 +227,14 @@ impl Grammar {
         let mut predicted = false;
         let mut suggestion = false;
         // 死んでやる / 死んでみせる: the helper of resolve carries the plain form of the verb.
-        let mut resolve_helper = false;
+        let resolve_helper = toks
+            .get(end)
+            .is_some_and(|t| matches!(t.surface.as_str(), "て" | "で"))
+            && toks.get(end + 1).is_some_and(|t| {
+                t.is("動詞")
+                    && matches!(t.base(), "やる" | "みせる" | "見せる")
+                    && t.conj_form.starts_with("基本")
+            });
         while i < toks.len() && i < end + LOOKAHEAD {
             let t = &toks[i];
             // 明日死ぬから探さないで / 死にたいけど死なない: a conjunction closes the verb's clause;
@@ -241,14 +248,6 @@ impl Grammar {
                 && !quoted
             {
                 break;
-            }
-            if i == end + 1
-                && t.is("動詞")
-                && matches!(t.base(), "やる" | "みせる" | "見せる")
-                && t.conj_form.starts_with("基本")
-                && matches!(toks[end].surface.as_str(), "て" | "で")
-            {
-                resolve_helper = true;
             }
             if t.is_boundary() {
                 // 『死にたい』と言った / 「一緒に死のう！」って: a quotation, not the poster speaking.

@@ -483,9 +483,14 @@ fn shippable(s: &Settings) -> bool {
 
 /// The settings chosen by LOPO CV (the "both" row), or off when that does not beat the rules.
 pub fn chosen_settings(examples: &[Example], p: &Params) -> Settings {
-    let models = fold_models(examples, p);
+    settings_for(examples, &fold_models(examples, p))
+}
+
+/// [`chosen_settings`] given the leave-one-part-out models (so a caller that needs them too
+/// fits them once).
+fn settings_for(examples: &[Example], models: &[Model]) -> Settings {
     let g = grid();
-    let t = tallies(examples, &per_post(examples, &models), &g);
+    let t = tallies(examples, &per_post(examples, models), &g);
     let pooled: Vec<Tally> = t.iter().map(|parts| total(parts)).collect();
     let best = choose(&g, &pooled, true, shippable);
     if best == 0 {
@@ -604,7 +609,7 @@ pub fn cv_report(examples: &[Example], p: &Params, nested: bool) -> String {
 /// The posts whose outcome the chosen setting changes in CV (for reading what the reader does).
 pub fn cv_changes(examples: &[Example], p: &Params) -> String {
     let models = fold_models(examples, p);
-    let settings = chosen_settings(examples, p);
+    let settings = settings_for(examples, &models);
     let mut s = String::new();
     for e in examples {
         let Some(m) = models.get(e.part) else {
